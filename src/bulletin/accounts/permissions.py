@@ -1,0 +1,86 @@
+"""Who may do what on a live blog: the one place the rules live.
+
+Every write path (API, desk, CLI) calls :func:`require` through the service layer; nothing
+else decides permissions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from bulletin.accounts.models import Membership, Role
+from bulletin.errors import NotAuthenticated, PermissionDenied
+
+if TYPE_CHECKING:
+    from bulletin.accounts.models import User
+    from bulletin.blogs.models import LiveBlog
+
+
+
+class Action(StrEnum):
+    VIEW_DESK = "view the desk of"  # drafts, submissions, the desk change stream
+    WRITE_DRAFT = "write drafts for"  # create and submit drafts, edit one's own drafts
+    PUBLISH = "publish on"  # publish, approve, schedule, edit or delete any entry
+    CURATE = "curate"  # pin, key events, key points
+    RUN_COVERAGE = "start or end coverage of"
+    CONFIGURE = "change the settings of"  # title, slug, time zone, cover…
+    MANAGE_MEMBERS = "manage the members of"
+
+
+_ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.CONTRIBUTOR: frozenset({Action.VIEW_DESK, Action.WRITE_DRAFT}),
+    Role.EDITOR: frozenset(
+        {Action.VIEW_DESK, Action.WRITE_DRAFT, Action.PUBLISH, Action.CURATE,
+         Action.RUN_COVERAGE}
+    ),
+    Role.OWNER: frozenset(Action),
+}
+
+
+def role_of(user: User | AnonymousUser | None, blog: LiveBlog) -> str | None:
+    """The user's role on the blog, or None for readers and strangers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.OWNER
+    return (
+        Membership.objects.filter(blog=blog, user_id=user.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -> bool:
+    role = role_of(user, blog)
+    return role is not None and action in _ROLE_ACTIONS[role]
+
+
+def require(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -> None:
+    """Raise unless the user may do this on the blog (401 for nobody, 403 for too little)."""
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated(f"sign in to {action.value} this live blog")
+    if not can(user, blog, action):
+        role = role_of(user, blog)
+        held = f"your role is {role}" if role else "you are not a member of this live blog"
+        raise PermissionDenied(f"you may not {action.value} this live blog: {held}")
+
+
+def can_create_blogs(user: User | AnonymousUser | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_perm("blogs.add_liveblog"))
+    )
+
+
+def require_create_blogs(user: User | AnonymousUser | None) -> None:
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated("sign in to create a live blog")
+    if not can_create_blogs(user):
+        raise PermissionDenied(
+            "you may not create live blogs: ask a site administrator for staff status"
+        )

@@ -1,0 +1,101 @@
+"""Recognise embeddable URLs offline, by pattern, and describe how to show them.
+
+No network request is made here: a URL from a known provider becomes a provider embed
+(loaded only after the reader clicks), anything else becomes a link card whose title and
+description the editor fills in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from bulletin.errors import ValidationFailed
+
+MAX_URL = 1000
+
+
+@dataclass(frozen=True)
+class Embed:
+    provider: str  # "youtube", "vimeo", "x", "bluesky", ..., or "link"
+    url: str
+    id: str = ""
+    # Where an iframe may point (privacy-friendly hosts), empty when the provider has none.
+    frame_url: str = ""
+    title: str = ""
+    description: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+PROVIDER_NAMES = {
+    "youtube": "YouTube",
+    "vimeo": "Vimeo",
+    "x": "X",
+    "bluesky": "Bluesky",
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "facebook": "Facebook",
+    "telegram": "Telegram",
+    "link": "Link",
+}
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("youtube", re.compile(r"^(?:www\.|m\.)?youtube\.com/(?:shorts|live|embed)/([\w-]{6,20})")),
+    ("youtube", re.compile(r"^youtu\.be/([\w-]{6,20})")),
+    ("vimeo", re.compile(r"^(?:www\.)?vimeo\.com/(?:video/)?(\d{3,12})")),
+    ("x", re.compile(r"^(?:www\.|mobile\.)?(?:x|twitter)\.com/\w{1,15}/status/(\d{5,25})")),
+    ("bluesky", re.compile(r"^bsky\.app/profile/([\w.:-]+/post/[\w]+)")),
+    ("instagram", re.compile(r"^(?:www\.)?instagram\.com/(?:p|reel|tv)/([\w-]{5,40})")),
+    ("tiktok", re.compile(r"^(?:www\.)?tiktok\.com/@[\w.-]+/video/(\d{5,25})")),
+    (
+        "facebook",
+        re.compile(r"^(?:www\.|m\.)?facebook\.com/([\w.-]+/(?:posts|videos)/[\w.-]+)"),
+    ),
+    ("facebook", re.compile(r"^fb\.watch/([\w-]+)")),
+    ("telegram", re.compile(r"^t\.me/([\w]{4,40}/\d{1,12})")),
+]
+
+
+def _youtube_watch_id(host: str, path: str, query: str) -> str | None:
+    if host.removeprefix("www.").removeprefix("m.") == "youtube.com" and path == "/watch":
+        ids = parse_qs(query).get("v", [])
+        if ids and re.fullmatch(r"[\w-]{6,20}", ids[0]):
+            return ids[0]
+    return None
+
+
+def _frame_url(provider: str, ident: str) -> str:
+    if provider == "youtube":
+        return f"https://www.youtube-nocookie.com/embed/{ident}"
+    if provider == "vimeo":
+        return f"https://player.vimeo.com/video/{ident}?dnt=1"
+    return ""
+
+
+def recognise(url: str, *, title: str = "", description: str = "") -> Embed:
+    """Describe ``url`` as an embed; raise ValidationFailed for anything not http(s)."""
+    url = url.strip()
+    if len(url) > MAX_URL:
+        raise ValidationFailed.on(
+            "embed_url", f"must be at most {MAX_URL} characters, got {len(url)}"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationFailed.on(
+            "embed_url", f"must be an http(s) URL, got {url[:80]!r}"
+        )
+    host = parts.netloc.lower()
+    watch_id = _youtube_watch_id(host, parts.path, parts.query)
+    if watch_id:
+        return Embed("youtube", url, watch_id, _frame_url("youtube", watch_id), title,
+                     description)
+    target = host + parts.path
+    for provider, pattern in _PATTERNS:
+        match = pattern.match(target)
+        if match:
+            ident = match.group(1)
+            return Embed(provider, url, ident, _frame_url(provider, ident), title, description)
+    return Embed("link", url, "", "", title, description)

@@ -1,0 +1,71 @@
+"""Entry bodies are sanitised to a small allowlist before they are stored.
+
+Whatever is not on the list is dropped (its text may stay, never its markup), so stored HTML
+can be written into pages as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import nh3
+from django.conf import settings
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "strong", "em", "a", "ul", "ol", "li", "h3", "h4",
+        "blockquote", "cite", "figure", "figcaption", "img",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "blockquote": {"cite"},
+    "img": {"src", "alt", "width", "height"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+EXTERNAL_REL = "noopener noreferrer nofollow"
+
+_ANCHOR = re.compile(r'<a href="([^"]*)">')
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        clean_content_tags={"script", "style", "template", "iframe", "object", "noscript"},
+        strip_comments=True,
+        link_rel=None,
+    )
+
+
+def is_external(href: str) -> bool:
+    """True when a link leaves this site (absolute URL to another host)."""
+    parts = urlsplit(href)
+    if not parts.scheme and not parts.netloc:
+        return False  # relative or fragment: stays on this site
+    site_host = urlsplit(settings.SITE_URL).netloc.lower()
+    return parts.netloc.lower() != site_host
+
+
+def _add_rel(match: re.Match[str]) -> str:
+    href = match.group(1)
+    # nh3 writes attribute values entity-encoded, so decode the one character that matters.
+    if is_external(href.replace("&amp;", "&")):
+        return f'<a href="{href}" rel="{EXTERNAL_REL}">'
+    return match.group(0)
+
+
+def sanitize_html(html: str) -> str:
+    """Return the allowlisted subset of ``html``; external links get rel="noopener…"."""
+    cleaned = _cleaner().clean(html)
+    return _ANCHOR.sub(_add_rel, cleaned).strip()
+
+
+def plain_text(html: str) -> str:
+    """The words of some HTML with all markup removed (for summaries and feeds)."""
+    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style"})
+    return re.sub(r"\s+", " ", text.replace("&nbsp;", " ")).strip()

@@ -1,0 +1,89 @@
+"""The one error hierarchy of Bulletin.
+
+Services raise these; the API renders every one of them in one JSON shape
+(``{"error": {"code", "message", "fields"}}``) and the CLI prints the message on one line.
+Messages say what was expected and what came.
+
+    BulletinError                 500 (never raised directly)
+    ├── ValidationFailed          400 validation_error
+    ├── NotAuthenticated          401 not_authenticated
+    ├── PermissionDenied          403 permission_denied
+    ├── NotFound                  404 not_found
+    ├── Conflict                  409 conflict        (stale revision, duplicate slug)
+    ├── InvalidState              409 invalid_state   (e.g. pinning a draft)
+    ├── PreconditionRequired      428 precondition_required
+    └── PayloadTooLarge           413 payload_too_large
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class BulletinError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        body.update(self.extra)
+        return {"error": body}
+
+
+class ValidationFailed(BulletinError):
+    status = 400
+    code = "validation_error"
+
+    @classmethod
+    def on(cls, field: str, message: str) -> ValidationFailed:
+        """One field is wrong: the message names the field."""
+        return cls(f"{field}: {message}", fields={field: message})
+
+
+class NotAuthenticated(BulletinError):
+    status = 401
+    code = "not_authenticated"
+
+
+class PermissionDenied(BulletinError):
+    status = 403
+    code = "permission_denied"
+
+
+class NotFound(BulletinError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(BulletinError):
+    status = 409
+    code = "conflict"
+
+
+class InvalidState(BulletinError):
+    status = 409
+    code = "invalid_state"
+
+
+class PayloadTooLarge(BulletinError):
+    status = 413
+    code = "payload_too_large"
+
+
+class PreconditionRequired(BulletinError):
+    status = 428
+    code = "precondition_required"

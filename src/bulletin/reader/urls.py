@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bulletin.reader import views
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("live/<slug:slug>", views.live_page, name="live"),
+]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RealtimeConfig(AppConfig):
+    name = "bulletin.realtime"
+    label = "realtime"
+    verbose_name = "Realtime delivery"
+
+    def ready(self) -> None:
+        from bulletin.blogs.events import change_committed
+        from bulletin.realtime.hub import deliver_committed_change
+
+        change_committed.connect(deliver_committed_change, dispatch_uid="bulletin.realtime")

@@ -1,0 +1,38 @@
+"""Shared fixtures: small factories, and the rule that CI never skips a missing service.
+
+The suite runs once on SQLite and once on PostgreSQL (``make test`` sets
+``BULLETIN_DATABASE_URL`` for the second pass); tests that need Redis or Chromium ask for
+them through :func:`require_service`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from tests.factories import Factory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(name: str, available: Callable[[], bool], how_to_start: str) -> None:
+    """Skip locally, fail under CI=true, when a real service a test needs is not there."""
+    if available():
+        return
+    message = f"{name} is not reachable: {how_to_start}"
+    if IN_CI:
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def database_vendor() -> str:
+    return connection.vendor
+
+
+@pytest.fixture
+def make(db: None) -> Factory:
+    """Builders for users, blogs and entries (see tests/factories.py)."""
+    return Factory()
