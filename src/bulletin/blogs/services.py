@@ -34,6 +34,7 @@ from bulletin.blogs.validation import (
     BlogFields,
     EntryFields,
     check_coverage_window,
+    check_moment,
     clean_blog_fields,
     clean_correction,
     clean_entry_fields,
@@ -301,10 +302,7 @@ def _check_publishable(headline: str, body: str) -> None:
 def _check_schedule(when: datetime | None, now: datetime) -> None:
     if when is None:
         raise ValidationFailed.on("scheduled_for", "is required to schedule an entry")
-    if when.tzinfo is None:
-        raise ValidationFailed.on(
-            "scheduled_for", f"must include a time zone offset, got {when.isoformat()}"
-        )
+    check_moment("scheduled_for", when)
     if when <= now:
         raise ValidationFailed.on(
             "scheduled_for",

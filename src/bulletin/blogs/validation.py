@@ -36,6 +36,9 @@ RELATED_TITLE_MAX = 300
 URL_MAX = 1000
 SLUG_MAX = 100
 MAX_AUTHORS = 10
+# Times outside this window are typing mistakes, and year 1 or 9999 overflow on conversion.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 class _Unset:
@@ -100,6 +103,8 @@ class BlogFields:
 
 
 def _max_chars(field: str, value: str, limit: int) -> str:
+    if "\x00" in value:
+        raise ValidationFailed.on(field, "must not contain NUL characters (U+0000)")
     if len(value) > limit:
         raise ValidationFailed.on(field, f"must be at most {limit} characters, got {len(value)}")
     return value
@@ -122,6 +127,8 @@ def clean_url(field: str, value: str) -> str:
 
 
 def clean_body(value: str) -> str:
+    if "\x00" in value:
+        raise ValidationFailed.on("body", "must not contain NUL characters (U+0000)")
     size = len(value.encode())
     limit = settings.BULLETIN["MAX_BODY_BYTES"]
     if size > limit:
@@ -133,10 +140,14 @@ def clean_correction(value: str) -> str:
     return _max_chars("correction_note", value.strip(), CORRECTION_MAX)
 
 
-def _aware(field: str, value: datetime | None) -> datetime | None:
+def check_moment(field: str, value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValidationFailed.on(
             field, f"must include a time zone offset (e.g. 2026-01-27T14:32:00Z), got {value}"
+        )
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationFailed.on(
+            field, f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}, got {value.isoformat()}"
         )
     return value
 
@@ -185,7 +196,7 @@ def clean_entry_fields(given: EntryFields, current_embed: dict[str, str]) -> dic
     if "breaking" in data:
         values["is_breaking"] = bool(data["breaking"])
     if "display_at" in data:
-        values["display_at"] = _aware("display_at", data["display_at"])
+        values["display_at"] = check_moment("display_at", data["display_at"])
     embed_keys = {"embed_url", "embed_title", "embed_description"}
     if embed_keys & data.keys():
         url = data.get("embed_url", current_embed.get("url", ""))
@@ -264,7 +275,7 @@ def clean_blog_fields(given: BlogFields) -> dict[str, Any]:
         values["cover_image_id"] = _media("cover_image_id", data["cover_image_id"])
     for name in ("coverage_start", "coverage_end"):
         if name in data:
-            values[name] = _aware(name, data[name])
+            values[name] = check_moment(name, data[name])
     return values
 
 

@@ -1,0 +1,56 @@
+"""The public change feed: GET /api/v1/blogs/{slug}/changes?since=N (polling and catch-up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from bulletin.api import auth, lookups
+from bulletin.api.schemas import MAX_ID, ChangeFeedOut, ErrorOut
+from bulletin.blogs.queries import changes_after
+from bulletin.blogs.rendering import iso
+
+router = Router(tags=["changes"])
+
+PAGE = 500
+
+
+@router.get("/blogs/{slug}/changes", response={200: ChangeFeedOut, 304: None,
+                                               **{c: ErrorOut for c in (400, 404)}},
+            auth=auth.READ)
+def changes(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    since: int = Query(0, ge=0, le=MAX_ID, description="The last seq you have."),
+) -> Any:
+    """Every public change after ``since``, oldest first. ``ETag`` is the blog's seq."""
+    blog = lookups.blog(slug, request.auth)
+    etag = f'"{blog.seq}"'
+    cache = "public, max-age=1, stale-while-revalidate=5"
+    if request.headers.get("If-None-Match") == etag:
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = cache
+        return not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = cache
+    if since > blog.seq:
+        return {"blog": blog.slug, "seq": blog.seq, "reset": True, "more": False,
+                "changes": []}
+    rows = list(changes_after(blog, since, PAGE + 1))
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    return {
+        "blog": blog.slug,
+        "seq": rows[-1].seq if more else blog.seq,
+        "reset": False,
+        "more": more,
+        "changes": [
+            {"seq": row.seq, "kind": row.kind, "entry_id": row.entry_id,
+             "data": row.payload, "created": iso(row.created_at)}
+            for row in rows
+        ],
+    }

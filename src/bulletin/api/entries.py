@@ -1,0 +1,238 @@
+"""Entries of a blog: /api/v1/blogs/{slug}/entries…"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
+
+from bulletin.accounts.permissions import Action, require
+from bulletin.api import auth, lookups
+from bulletin.api.schemas import (
+    MAX_ID,
+    EntryCreateIn,
+    EntryOut,
+    EntryPageOut,
+    EntryPatchIn,
+    ErrorOut,
+    KeyEventIn,
+    ScheduleIn,
+)
+from bulletin.blogs import services
+from bulletin.blogs.models import Entry, EntryStatus, LiveBlog, Order
+from bulletin.blogs.rendering import entry_json
+from bulletin.blogs.validation import EntryFields
+from bulletin.errors import PreconditionRequired, ValidationFailed
+
+router = Router(tags=["entries"])
+
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 428)}
+EntryId = Path(..., ge=1, le=MAX_ID)
+
+
+def _out(entry: Entry) -> dict[str, Any]:
+    return {**entry_json(entry), "html": entry.html}
+
+
+def _fields(payload: EntryCreateIn | EntryPatchIn, *, exclude: set[str]) -> EntryFields:
+    return EntryFields(**payload.model_dump(exclude_unset=True, exclude=exclude))
+
+
+# --- listing with a cursor -------------------------------------------------------------
+
+
+def _encode_cursor(moment: datetime, entry_id: int) -> str:
+    raw = f"{moment.isoformat()}|{entry_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment_text, id_text = base64.urlsafe_b64decode(padded).decode().split("|")
+        moment = datetime.fromisoformat(moment_text)
+        entry_id = int(id_text)
+        if moment.tzinfo is None or not 0 < entry_id <= MAX_ID:
+            raise ValueError
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed.on(
+            "cursor", f"must be a next_cursor value from an earlier page, got {cursor[:60]!r}"
+        ) from None
+    return moment, entry_id
+
+
+@router.get("/blogs/{slug}/entries", response={200: EntryPageOut, **ERRORS}, auth=auth.READ)
+def list_entries(
+    request: HttpRequest,
+    slug: str,
+    cursor: str | None = Query(None, max_length=200, description="next_cursor of a page"),
+    limit: int = Query(20, ge=1, le=100),
+    status: EntryStatus = Query(EntryStatus.PUBLISHED),
+) -> dict[str, Any]:
+    """Entries in the blog's order, a page at a time; the desk may list other statuses."""
+    blog = lookups.blog(slug, request.auth)
+    if status != EntryStatus.PUBLISHED:
+        require(request.auth, blog, Action.VIEW_DESK)
+    entries = _page(blog, status, cursor, limit)
+    next_cursor = None
+    if len(entries) > limit:
+        entries = entries[:limit]
+        last = entries[-1]
+        next_cursor = _encode_cursor(last.sort_time, last.pk)  # type: ignore[attr-defined]
+    return {"items": [_out(entry) for entry in entries], "next_cursor": next_cursor}
+
+
+def _page(blog: LiveBlog, status: str, cursor: str | None, limit: int) -> list[Entry]:
+    newest_first = blog.order == Order.NEWEST_FIRST
+    entries = (
+        Entry.objects.filter(blog=blog, status=status)
+        .annotate(sort_time=Coalesce(F("display_at"), F("created_at")))
+        .select_related("blog", "image").prefetch_related("authors")
+    )
+    if cursor:
+        moment, entry_id = _decode_cursor(cursor)
+        if newest_first:
+            entries = entries.filter(
+                Q(sort_time__lt=moment) | Q(sort_time=moment, pk__lt=entry_id)
+            )
+        else:
+            entries = entries.filter(
+                Q(sort_time__gt=moment) | Q(sort_time=moment, pk__gt=entry_id)
+            )
+    order = ("-sort_time", "-pk") if newest_first else ("sort_time", "pk")
+    return list(entries.order_by(*order)[: limit + 1])
+
+
+# --- single entries --------------------------------------------------------------------
+
+
+@router.post("/blogs/{slug}/entries", response={201: EntryOut, **ERRORS}, auth=auth.WRITE)
+def create_entry(request: HttpRequest, slug: str,
+                 payload: EntryCreateIn) -> tuple[int, dict[str, Any]]:
+    """Publish now (default), or save as draft, submit for review, or schedule."""
+    blog = lookups.blog(slug, request.auth)
+    entry = services.create_entry(
+        request.auth, blog, _fields(payload, exclude={"status", "scheduled_for"}),
+        status=payload.status, scheduled_for=payload.scheduled_for,
+    )
+    return 201, _out(entry)
+
+
+@router.get("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS},
+            auth=auth.READ)
+def read_entry(request: HttpRequest, response: HttpResponse, slug: str,
+               entry_id: int = EntryId) -> dict[str, Any]:
+    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    response["ETag"] = f'"{entry.revision}"'
+    return _out(entry)
+
+
+def _if_match(request: HttpRequest, entry: Entry) -> int:
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired(
+            f"send 'If-Match: <revision>' with the revision you edited; entry {entry.pk} is "
+            f"at revision {entry.revision}",
+            extra={"current_revision": entry.revision},
+        )
+    match = re.fullmatch(r'(?:W/)?"?(\d{1,9})"?', header)
+    if not match:
+        raise ValidationFailed.on(
+            "If-Match", f"must be the entry's revision number such as \"3\", got {header[:40]!r}"
+        )
+    return int(match.group(1))
+
+
+@router.patch("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS},
+              auth=auth.WRITE)
+def update_entry(request: HttpRequest, response: HttpResponse, slug: str,
+                 payload: EntryPatchIn, entry_id: int = EntryId) -> dict[str, Any]:
+    """Edit the fields you send; ``If-Match`` must name the revision you edited (else 409)."""
+    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    expected = _if_match(request, entry)
+    sent = payload.model_dump(exclude_unset=True)
+    entry = services.update_entry(
+        request.auth, entry, _fields(payload, exclude={"correction_note"}),
+        expected_revision=expected, correction_note=sent.get("correction_note"),
+    )
+    response["ETag"] = f'"{entry.revision}"'
+    return _out(entry)
+
+
+@router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS},
+               auth=auth.WRITE)
+def delete_entry(request: HttpRequest, slug: str,
+                 entry_id: int = EntryId) -> tuple[int, None]:
+    """Remove the entry from the stream; readers are told it is gone."""
+    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    services.delete_entry(request.auth, entry)
+    return 204, None
+
+
+def _workflow(name: str, doc: str, action: Any) -> None:
+    def view(request: HttpRequest, slug: str, entry_id: int = EntryId) -> dict[str, Any]:
+        entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+        return _out(action(request.auth, entry))
+
+    view.__name__ = f"{name}_entry"
+    view.__doc__ = doc
+    router.post(f"/blogs/{{slug}}/entries/{{entry_id}}/{name}",
+                response={200: EntryOut, **ERRORS}, auth=auth.WRITE)(view)
+
+
+_workflow("submit", "Send a draft to the editors' review queue.", services.submit_for_review)
+_workflow("approve", "Publish a submitted entry.", services.approve_entry)
+_workflow("reject", "Send a submitted entry back to draft.", services.reject_entry)
+_workflow("publish", "Publish a draft, submitted or scheduled entry now.",
+          services.publish_draft)
+_workflow("unpublish", "Take a published entry back to draft.", services.unpublish_entry)
+
+
+@router.post("/blogs/{slug}/entries/{entry_id}/schedule", response={200: EntryOut, **ERRORS},
+             auth=auth.WRITE)
+def schedule_entry(request: HttpRequest, slug: str, payload: ScheduleIn,
+                   entry_id: int = EntryId) -> dict[str, Any]:
+    """Publish automatically at ``scheduled_for``."""
+    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    return _out(services.schedule_entry(request.auth, entry, payload.scheduled_for))
+
+
+@router.put("/blogs/{slug}/entries/{entry_id}/key-event", response={200: EntryOut, **ERRORS},
+            auth=auth.WRITE)
+def set_key_event(request: HttpRequest, slug: str, payload: KeyEventIn,
+                  entry_id: int = EntryId) -> dict[str, Any]:
+    """Mark or unmark the entry as a key event."""
+    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    return _out(services.set_key_event(request.auth, entry, payload.key_event))
+
+
+@router.post("/blogs/{slug}/entries/{entry_id}/pin", response={200: EntryOut, **ERRORS},
+             auth=auth.WRITE)
+def pin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> dict[str, Any]:
+    """Pin the entry under the key points, replacing any pinned entry."""
+    blog = lookups.blog(slug, request.auth)
+    entry = lookups.entry(blog, entry_id, request.auth)
+    services.pin_entry(request.auth, blog, entry)
+    return _out(entry)
+
+
+@router.delete("/blogs/{slug}/entries/{entry_id}/pin", response={204: None, **ERRORS},
+               auth=auth.WRITE)
+def unpin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> tuple[int, None]:
+    """Unpin the entry (nothing happens if another entry is pinned)."""
+    blog = lookups.blog(slug, request.auth)
+    entry = lookups.entry(blog, entry_id, request.auth)
+    if blog.pinned_entry_id == entry.pk:
+        services.pin_entry(request.auth, blog, None)
+    else:
+        require(request.auth, blog, Action.CURATE)
+    return 204, None
+
+
