@@ -36,3 +36,28 @@ def database_vendor() -> str:
 def make(db: None) -> Factory:
     """Builders for users, blogs and entries (see tests/factories.py)."""
     return Factory()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On the PostgreSQL pass, stop at once (failing under CI) when PostgreSQL is not there."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("postgresql"):
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL is not reachable at {database['HOST']}:{database['PORT']}: {exc}"
+        if IN_CI:
+            pytest.exit(f"CI=true and {reason}", returncode=1)
+        pytest.exit(f"{reason}; skipping the PostgreSQL pass", returncode=0)

@@ -16,8 +16,7 @@ _numbers = itertools.count(1)
 class Factory:
     def user(self, username: str | None = None, **extra: Any) -> User:
         name = username or f"user{next(_numbers)}"
-        return User.objects.create_user(username=name, password="a-long-test-password",
-                                        **extra)
+        return User.objects.create_user(username=name, password="a-long-test-password", **extra)
 
     def staff(self, username: str | None = None) -> User:
         return self.user(username, is_staff=True)
@@ -40,8 +39,9 @@ class Factory:
     def owner_of(self, blog: LiveBlog) -> User:
         return Membership.objects.filter(blog=blog, role="owner").select_related("user")[0].user
 
-    def entry(self, blog: LiveBlog, by: User | None = None, *, status: str = "published",
-              **fields: Any) -> Entry:
+    def entry(
+        self, blog: LiveBlog, by: User | None = None, *, status: str = "published", **fields: Any
+    ) -> Entry:
         by = by or self.owner_of(blog)
         values: dict[str, Any] = {"headline": "Water levels rising", "body": "<p>Update.</p>"}
         values.update(fields)

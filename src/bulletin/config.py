@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 # A placeholder that only development may use; production mode refuses it.
-DEVELOPMENT_SECRET_KEY = "bulletin-development-only-secret-do-not-use-in-production"
+DEVELOPMENT_SECRET_KEY = "bulletin-development-only-secret-do-not-use-in-production"  # noqa: S105
 
 
 def _parse_bool(raw: str) -> bool:
@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         str,
         "The public address of the site, used for absolute links; links to any other host "
-        "are treated as external (rel=\"noopener noreferrer nofollow\").",
+        'are treated as external (rel="noopener noreferrer nofollow").',
     ),
     Setting(
         "CSRF_TRUSTED_ORIGINS",
@@ -178,6 +178,7 @@ def unsafe_for_production(values: Mapping[str, Any]) -> list[str]:
             f"characters, got {len(secret)} characters"
         )
     if not str(values["SITE_URL"]).startswith("https://"):
-        problems.append(f"BULLETIN_SITE_URL must start with https:// in production, got "
-                        f"{values['SITE_URL']!r}")
+        problems.append(
+            f"BULLETIN_SITE_URL must start with https:// in production, got {values['SITE_URL']!r}"
+        )
     return problems

@@ -20,9 +20,7 @@ PRODUCTION = BULLETIN["MODE"] == "production"
 if PRODUCTION:
     _problems = config.unsafe_for_production(BULLETIN)
     if _problems:
-        raise ImproperlyConfigured(
-            "refusing to start in production mode: " + "; ".join(_problems)
-        )
+        raise ImproperlyConfigured("refusing to start in production mode: " + "; ".join(_problems))
 
 DATA_DIR = Path(BULLETIN["DATA_DIR"]).resolve()
 SECRET_KEY = BULLETIN["SECRET_KEY"] or config.DEVELOPMENT_SECRET_KEY
@@ -38,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "bulletin",
     "bulletin.accounts",
     "bulletin.blogs",
     "bulletin.realtime",
@@ -117,8 +116,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

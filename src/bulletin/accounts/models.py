@@ -52,7 +52,7 @@ class Scope(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-TOKEN_PREFIX = "blt_"
+TOKEN_PREFIX = "blt_"  # noqa: S105  (a visible prefix, not a secret)
 
 
 def hash_token(raw: str) -> str:
@@ -91,9 +91,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(
-        cls, user: User, name: str, scopes: list[str] | None = None
-    ) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, scopes: list[str] | None = None) -> tuple[ApiToken, str]:
         """Create a token and return it with the raw secret, which is never stored."""
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from bulletin.blogs.models import LiveBlog
 
 
-
 class Action(StrEnum):
     VIEW_DESK = "view the desk of"  # drafts, submissions, the desk change stream
     WRITE_DRAFT = "write drafts for"  # create and submit drafts, edit one's own drafts
@@ -33,8 +32,7 @@ class Action(StrEnum):
 _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONTRIBUTOR: frozenset({Action.VIEW_DESK, Action.WRITE_DRAFT}),
     Role.EDITOR: frozenset(
-        {Action.VIEW_DESK, Action.WRITE_DRAFT, Action.PUBLISH, Action.CURATE,
-         Action.RUN_COVERAGE}
+        {Action.VIEW_DESK, Action.WRITE_DRAFT, Action.PUBLISH, Action.CURATE, Action.RUN_COVERAGE}
     ),
     Role.OWNER: frozenset(Action),
 }
@@ -47,9 +45,7 @@ def role_of(user: User | AnonymousUser | None, blog: LiveBlog) -> str | None:
     if user.is_superuser:
         return Role.OWNER
     return (
-        Membership.objects.filter(blog=blog, user_id=user.pk)
-        .values_list("role", flat=True)
-        .first()
+        Membership.objects.filter(blog=blog, user_id=user.pk).values_list("role", flat=True).first()
     )
 
 

@@ -30,8 +30,10 @@ class ApiTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         found = (
-            ApiToken.objects.usable().select_related("user")
-            .filter(token_hash=hash_token(token)).first()
+            ApiToken.objects.usable()
+            .select_related("user")
+            .filter(token_hash=hash_token(token))
+            .first()
         )
         if found is None or not found.user.is_active:
             raise NotAuthenticated("the API token is unknown, revoked or expired")
@@ -44,6 +46,12 @@ class ApiTokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
+
+
+class ApiRequest(HttpRequest):
+    """A request after authentication: ``auth`` is the caller (anonymous for readers)."""
+
+    auth: User | AnonymousUser
 
 
 def anonymous(request: HttpRequest) -> AnonymousUser:

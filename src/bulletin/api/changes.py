@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from django.http import HttpResponse
+from ninja import P, QueryEx, Router
 
 from bulletin.api import auth, lookups
+from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import MAX_ID, ChangeFeedOut, ErrorOut
 from bulletin.blogs.queries import changes_after
 from bulletin.blogs.rendering import iso
@@ -17,14 +18,16 @@ router = Router(tags=["changes"])
 PAGE = 500
 
 
-@router.get("/blogs/{slug}/changes", response={200: ChangeFeedOut, 304: None,
-                                               **{c: ErrorOut for c in (400, 404)}},
-            auth=auth.READ)
+@router.get(
+    "/blogs/{slug}/changes",
+    response={200: ChangeFeedOut, 304: None, **{c: ErrorOut for c in (400, 404)}},
+    auth=auth.READ,
+)
 def changes(
-    request: HttpRequest,
+    request: ApiRequest,
     response: HttpResponse,
     slug: str,
-    since: int = Query(0, ge=0, le=MAX_ID, description="The last seq you have."),
+    since: QueryEx[int, P(ge=0, le=MAX_ID, description="The last seq you have.")] = 0,
 ) -> Any:
     """Every public change after ``since``, oldest first. ``ETag`` is the blog's seq."""
     blog = lookups.blog(slug, request.auth)
@@ -38,8 +41,7 @@ def changes(
     response["ETag"] = etag
     response["Cache-Control"] = cache
     if since > blog.seq:
-        return {"blog": blog.slug, "seq": blog.seq, "reset": True, "more": False,
-                "changes": []}
+        return {"blog": blog.slug, "seq": blog.seq, "reset": True, "more": False, "changes": []}
     rows = list(changes_after(blog, since, PAGE + 1))
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -49,8 +51,13 @@ def changes(
         "reset": False,
         "more": more,
         "changes": [
-            {"seq": row.seq, "kind": row.kind, "entry_id": row.entry_id,
-             "data": row.payload, "created": iso(row.created_at)}
+            {
+                "seq": row.seq,
+                "kind": row.kind,
+                "entry_id": row.entry_id,
+                "data": row.payload,
+                "created": iso(row.created_at),
+            }
             for row in rows
         ],
     }

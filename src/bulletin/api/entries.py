@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from django.http import HttpResponse
+from ninja import P, PathEx, QueryEx, Router
 
 from bulletin.accounts.permissions import Action, require
 from bulletin.api import auth, lookups
+from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import (
     MAX_ID,
     EntryCreateIn,
@@ -34,7 +35,7 @@ from bulletin.errors import PreconditionRequired, ValidationFailed
 router = Router(tags=["entries"])
 
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 428)}
-EntryId = Path(..., ge=1, le=MAX_ID)
+EntryId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 def _out(entry: Entry) -> dict[str, Any]:
@@ -70,11 +71,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 @router.get("/blogs/{slug}/entries", response={200: EntryPageOut, **ERRORS}, auth=auth.READ)
 def list_entries(
-    request: HttpRequest,
+    request: ApiRequest,
     slug: str,
-    cursor: str | None = Query(None, max_length=200, description="next_cursor of a page"),
-    limit: int = Query(20, ge=1, le=100),
-    status: EntryStatus = Query(EntryStatus.PUBLISHED),
+    cursor: QueryEx[str | None, P(max_length=200, description="next_cursor of a page")] = None,
+    limit: QueryEx[int, P(ge=1, le=100)] = 20,
+    status: EntryStatus = EntryStatus.PUBLISHED,
 ) -> dict[str, Any]:
     """Entries in the blog's order, a page at a time; the desk may list other statuses."""
     blog = lookups.blog(slug, request.auth)
@@ -94,18 +95,15 @@ def _page(blog: LiveBlog, status: str, cursor: str | None, limit: int) -> list[E
     entries = (
         Entry.objects.filter(blog=blog, status=status)
         .annotate(sort_time=Coalesce(F("display_at"), F("created_at")))
-        .select_related("blog", "image").prefetch_related("authors")
+        .select_related("blog", "image")
+        .prefetch_related("authors")
     )
     if cursor:
         moment, entry_id = _decode_cursor(cursor)
         if newest_first:
-            entries = entries.filter(
-                Q(sort_time__lt=moment) | Q(sort_time=moment, pk__lt=entry_id)
-            )
+            entries = entries.filter(Q(sort_time__lt=moment) | Q(sort_time=moment, pk__lt=entry_id))
         else:
-            entries = entries.filter(
-                Q(sort_time__gt=moment) | Q(sort_time=moment, pk__gt=entry_id)
-            )
+            entries = entries.filter(Q(sort_time__gt=moment) | Q(sort_time=moment, pk__gt=entry_id))
     order = ("-sort_time", "-pk") if newest_first else ("sort_time", "pk")
     return list(entries.order_by(*order)[: limit + 1])
 
@@ -114,27 +112,31 @@ def _page(blog: LiveBlog, status: str, cursor: str | None, limit: int) -> list[E
 
 
 @router.post("/blogs/{slug}/entries", response={201: EntryOut, **ERRORS}, auth=auth.WRITE)
-def create_entry(request: HttpRequest, slug: str,
-                 payload: EntryCreateIn) -> tuple[int, dict[str, Any]]:
+def create_entry(
+    request: ApiRequest, slug: str, payload: EntryCreateIn
+) -> tuple[int, dict[str, Any]]:
     """Publish now (default), or save as draft, submit for review, or schedule."""
     blog = lookups.blog(slug, request.auth)
     entry = services.create_entry(
-        request.auth, blog, _fields(payload, exclude={"status", "scheduled_for"}),
-        status=payload.status, scheduled_for=payload.scheduled_for,
+        request.auth,
+        blog,
+        _fields(payload, exclude={"status", "scheduled_for"}),
+        status=payload.status,
+        scheduled_for=payload.scheduled_for,
     )
     return 201, _out(entry)
 
 
-@router.get("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS},
-            auth=auth.READ)
-def read_entry(request: HttpRequest, response: HttpResponse, slug: str,
-               entry_id: int = EntryId) -> dict[str, Any]:
+@router.get("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS}, auth=auth.READ)
+def read_entry(
+    request: ApiRequest, response: HttpResponse, slug: str, entry_id: EntryId
+) -> dict[str, Any]:
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     response["ETag"] = f'"{entry.revision}"'
     return _out(entry)
 
 
-def _if_match(request: HttpRequest, entry: Entry) -> int:
+def _if_match(request: ApiRequest, entry: Entry) -> int:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired(
@@ -145,31 +147,34 @@ def _if_match(request: HttpRequest, entry: Entry) -> int:
     match = re.fullmatch(r'(?:W/)?"?(\d{1,9})"?', header)
     if not match:
         raise ValidationFailed.on(
-            "If-Match", f"must be the entry's revision number such as \"3\", got {header[:40]!r}"
+            "If-Match", f'must be the entry\'s revision number such as "3", got {header[:40]!r}'
         )
     return int(match.group(1))
 
 
-@router.patch("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS},
-              auth=auth.WRITE)
-def update_entry(request: HttpRequest, response: HttpResponse, slug: str,
-                 payload: EntryPatchIn, entry_id: int = EntryId) -> dict[str, Any]:
+@router.patch(
+    "/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS}, auth=auth.WRITE
+)
+def update_entry(
+    request: ApiRequest, response: HttpResponse, slug: str, payload: EntryPatchIn, entry_id: EntryId
+) -> dict[str, Any]:
     """Edit the fields you send; ``If-Match`` must name the revision you edited (else 409)."""
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     expected = _if_match(request, entry)
     sent = payload.model_dump(exclude_unset=True)
     entry = services.update_entry(
-        request.auth, entry, _fields(payload, exclude={"correction_note"}),
-        expected_revision=expected, correction_note=sent.get("correction_note"),
+        request.auth,
+        entry,
+        _fields(payload, exclude={"correction_note"}),
+        expected_revision=expected,
+        correction_note=sent.get("correction_note"),
     )
     response["ETag"] = f'"{entry.revision}"'
     return _out(entry)
 
 
-@router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS},
-               auth=auth.WRITE)
-def delete_entry(request: HttpRequest, slug: str,
-                 entry_id: int = EntryId) -> tuple[int, None]:
+@router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS}, auth=auth.WRITE)
+def delete_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> tuple[int, None]:
     """Remove the entry from the stream; readers are told it is gone."""
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     services.delete_entry(request.auth, entry)
@@ -177,45 +182,54 @@ def delete_entry(request: HttpRequest, slug: str,
 
 
 def _workflow(name: str, doc: str, action: Any) -> None:
-    def view(request: HttpRequest, slug: str, entry_id: int = EntryId) -> dict[str, Any]:
+    def view(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, Any]:
         entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
         return _out(action(request.auth, entry))
 
     view.__name__ = f"{name}_entry"
     view.__doc__ = doc
-    router.post(f"/blogs/{{slug}}/entries/{{entry_id}}/{name}",
-                response={200: EntryOut, **ERRORS}, auth=auth.WRITE)(view)
+    router.post(
+        f"/blogs/{{slug}}/entries/{{entry_id}}/{name}",
+        response={200: EntryOut, **ERRORS},
+        auth=auth.WRITE,
+    )(view)
 
 
 _workflow("submit", "Send a draft to the editors' review queue.", services.submit_for_review)
 _workflow("approve", "Publish a submitted entry.", services.approve_entry)
 _workflow("reject", "Send a submitted entry back to draft.", services.reject_entry)
-_workflow("publish", "Publish a draft, submitted or scheduled entry now.",
-          services.publish_draft)
+_workflow("publish", "Publish a draft, submitted or scheduled entry now.", services.publish_draft)
 _workflow("unpublish", "Take a published entry back to draft.", services.unpublish_entry)
 
 
-@router.post("/blogs/{slug}/entries/{entry_id}/schedule", response={200: EntryOut, **ERRORS},
-             auth=auth.WRITE)
-def schedule_entry(request: HttpRequest, slug: str, payload: ScheduleIn,
-                   entry_id: int = EntryId) -> dict[str, Any]:
+@router.post(
+    "/blogs/{slug}/entries/{entry_id}/schedule", response={200: EntryOut, **ERRORS}, auth=auth.WRITE
+)
+def schedule_entry(
+    request: ApiRequest, slug: str, payload: ScheduleIn, entry_id: EntryId
+) -> dict[str, Any]:
     """Publish automatically at ``scheduled_for``."""
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     return _out(services.schedule_entry(request.auth, entry, payload.scheduled_for))
 
 
-@router.put("/blogs/{slug}/entries/{entry_id}/key-event", response={200: EntryOut, **ERRORS},
-            auth=auth.WRITE)
-def set_key_event(request: HttpRequest, slug: str, payload: KeyEventIn,
-                  entry_id: int = EntryId) -> dict[str, Any]:
+@router.put(
+    "/blogs/{slug}/entries/{entry_id}/key-event",
+    response={200: EntryOut, **ERRORS},
+    auth=auth.WRITE,
+)
+def set_key_event(
+    request: ApiRequest, slug: str, payload: KeyEventIn, entry_id: EntryId
+) -> dict[str, Any]:
     """Mark or unmark the entry as a key event."""
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     return _out(services.set_key_event(request.auth, entry, payload.key_event))
 
 
-@router.post("/blogs/{slug}/entries/{entry_id}/pin", response={200: EntryOut, **ERRORS},
-             auth=auth.WRITE)
-def pin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> dict[str, Any]:
+@router.post(
+    "/blogs/{slug}/entries/{entry_id}/pin", response={200: EntryOut, **ERRORS}, auth=auth.WRITE
+)
+def pin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, Any]:
     """Pin the entry under the key points, replacing any pinned entry."""
     blog = lookups.blog(slug, request.auth)
     entry = lookups.entry(blog, entry_id, request.auth)
@@ -223,9 +237,10 @@ def pin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> dict[
     return _out(entry)
 
 
-@router.delete("/blogs/{slug}/entries/{entry_id}/pin", response={204: None, **ERRORS},
-               auth=auth.WRITE)
-def unpin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> tuple[int, None]:
+@router.delete(
+    "/blogs/{slug}/entries/{entry_id}/pin", response={204: None, **ERRORS}, auth=auth.WRITE
+)
+def unpin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> tuple[int, None]:
     """Unpin the entry (nothing happens if another entry is pinned)."""
     blog = lookups.blog(slug, request.auth)
     entry = lookups.entry(blog, entry_id, request.auth)
@@ -234,5 +249,3 @@ def unpin_entry(request: HttpRequest, slug: str, entry_id: int = EntryId) -> tup
     else:
         require(request.auth, blog, Action.CURATE)
     return 204, None
-
-

@@ -7,12 +7,18 @@ Pydantic's messages are rewritten to say what was expected and what came
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from ninja.errors import ValidationErrorContext
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    ValidationError,
+    ValidationErrorContext,
+)
 
 from bulletin.errors import BulletinError, NotAuthenticated, PermissionDenied
 
@@ -22,8 +28,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("bulletin.api")
 
 _JSON_TYPES = {
-    dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-    float: "a number", type(None): "null",
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
 }
 
 
@@ -47,14 +58,21 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 _EXPECTED = {
-    "string_type": "a string", "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number", "bool_type": "true or false",
-    "bool_parsing": "true or false", "list_type": "a list", "dict_type": "an object",
-    "model_type": "an object", "model_attributes_type": "an object",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
     "datetime_type": "a date-time such as 2026-01-27T14:32:00Z",
     "datetime_parsing": "a date-time such as 2026-01-27T14:32:00Z",
     "datetime_from_date_parsing": "a date-time such as 2026-01-27T14:32:00Z",
-    "float_type": "a number", "float_parsing": "a number",
+    "float_type": "a number",
+    "float_parsing": "a number",
 }
 
 
@@ -97,15 +115,21 @@ def validation_failure(contexts: list[ValidationErrorContext[Any]]) -> Validatio
     for context in contexts:
         model = context.model
         for error in context.pydantic_validation_error.errors(include_url=False):
-            loc = (model.__ninja_param_source__,) + model.__ninja_flatten_map_reverse__.get(
-                error["loc"], error["loc"]
-            )
+            inner = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+            loc = (model.__ninja_param_source__, *inner)
             errors.append({"field": _field_name(loc), "message": pydantic_message(dict(error))})
     return ValidationError(errors)
 
 
-def _respond(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
-             fields: dict[str, str] | None = None, **extra: Any) -> HttpResponse:
+def _respond(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    **extra: Any,
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -117,8 +141,7 @@ def install(api: NinjaAPI) -> None:
     """Register the one error shape for every exception the API can meet."""
 
     def on_bulletin_error(request: HttpRequest, exc: BulletinError) -> HttpResponse:
-        return _respond(api, request, exc.status, exc.code, exc.message, exc.fields,
-                        **exc.extra)
+        return _respond(api, request, exc.status, exc.code, exc.message, exc.fields, **exc.extra)
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = {e.get("field", "body"): e.get("message", "is not valid") for e in exc.errors}
@@ -126,19 +149,30 @@ def install(api: NinjaAPI) -> None:
         return _respond(api, request, 400, "validation_error", summary, fields)
 
     def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return on_bulletin_error(request, NotAuthenticated(
-            "sign in, or send an API token as 'Authorization: Bearer <token>'"))
+        return on_bulletin_error(
+            request,
+            NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer <token>'"),
+        )
 
     def on_authorization(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
         return on_bulletin_error(request, PermissionDenied(exc.message))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and exc.__cause__ is not None:
-            return _respond(api, request, 400, "malformed_json",
-                            f"request body must be JSON, got invalid JSON: {exc.__cause__}")
-        code = {401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-                405: "method_not_allowed", 429: "rate_limited"}.get(exc.status_code,
-                                                                     "bad_request")
+            return _respond(
+                api,
+                request,
+                400,
+                "malformed_json",
+                f"request body must be JSON, got invalid JSON: {exc.__cause__}",
+            )
+        code = {
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }.get(exc.status_code, "bad_request")
         return _respond(api, request, exc.status_code, code, str(exc))
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -149,19 +183,33 @@ def install(api: NinjaAPI) -> None:
 
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         size = request.META.get("CONTENT_LENGTH", "more")
-        return _respond(api, request, 413, "payload_too_large",
-                        f"request body must be at most {limit} bytes, got {size}")
+        return _respond(
+            api,
+            request,
+            413,
+            "payload_too_large",
+            f"request body must be at most {limit} bytes, got {size}",
+        )
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unexpected error on %s %s", request.method, request.path)
-        return _respond(api, request, 500, "internal_error",
-                        "something went wrong on our side; nothing was changed")
+        return _respond(
+            api,
+            request,
+            500,
+            "internal_error",
+            "something went wrong on our side; nothing was changed",
+        )
 
-    api.add_exception_handler(BulletinError, on_bulletin_error)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(AuthorizationError, on_authorization)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
-    api.add_exception_handler(Exception, on_unexpected)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (BulletinError, on_bulletin_error),
+        (ValidationError, on_validation),
+        (AuthenticationError, on_authentication),
+        (AuthorizationError, on_authorization),
+        (HttpError, on_http_error),
+        (Http404, on_not_found),
+        (RequestDataTooBig, on_too_big),
+        (Exception, on_unexpected),
+    ]
+    for exception_class, handler in handlers:
+        api.add_exception_handler(exception_class, handler)

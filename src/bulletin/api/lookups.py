@@ -20,8 +20,7 @@ def blog(slug: str, caller: Caller) -> LiveBlog:
     found = None
     if len(slug) <= 100 and re.fullmatch(SLUG_PATTERN, slug):
         found = (
-            LiveBlog.objects.select_related("pinned_entry", "cover_image")
-            .filter(slug=slug).first()
+            LiveBlog.objects.select_related("pinned_entry", "cover_image").filter(slug=slug).first()
         )
     if found is None or (
         found.status not in PUBLIC_BLOG_STATUSES and not can(caller, found, Action.VIEW_DESK)
@@ -33,8 +32,11 @@ def blog(slug: str, caller: Caller) -> LiveBlog:
 def entry(blog: LiveBlog, entry_id: int, caller: Caller) -> Entry:
     """An entry of the blog; unpublished ones exist only for the desk, deleted ones not at all."""
     found = (
-        Entry.objects.select_related("blog", "image").prefetch_related("authors")
-        .filter(blog=blog, pk=entry_id).exclude(status=EntryStatus.DELETED).first()
+        Entry.objects.select_related("blog", "image")
+        .prefetch_related("authors")
+        .filter(blog=blog, pk=entry_id)
+        .exclude(status=EntryStatus.DELETED)
+        .first()
     )
     if found is None or (not found.is_public and not can(caller, blog, Action.VIEW_DESK)):
         raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")

@@ -84,14 +84,11 @@ def recognise(url: str, *, title: str = "", description: str = "") -> Embed:
         )
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValidationFailed.on(
-            "embed_url", f"must be an http(s) URL, got {url[:80]!r}"
-        )
+        raise ValidationFailed.on("embed_url", f"must be an http(s) URL, got {url[:80]!r}")
     host = parts.netloc.lower()
     watch_id = _youtube_watch_id(host, parts.path, parts.query)
     if watch_id:
-        return Embed("youtube", url, watch_id, _frame_url("youtube", watch_id), title,
-                     description)
+        return Embed("youtube", url, watch_id, _frame_url("youtube", watch_id), title, description)
     target = host + parts.path
     for provider, pattern in _PATTERNS:
         match = pattern.match(target)

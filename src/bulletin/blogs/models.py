@@ -72,7 +72,10 @@ class LiveBlog(models.Model):
         "Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=now)
@@ -89,7 +92,11 @@ class KeyPoint(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=KEY_POINT_MAX)
     entry = models.ForeignKey(
-        "Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Entry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Optional entry the bullet links to.",
     )
 
@@ -127,9 +134,7 @@ class Entry(models.Model):
     related_title = models.CharField(max_length=300, blank=True)
     is_key_event = models.BooleanField(default=False)
     is_breaking = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
-    )
+    status = models.CharField(max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     display_at = models.DateTimeField(
         null=True, blank=True, help_text="The time readers see; set when first published."
     )
@@ -143,7 +148,10 @@ class Entry(models.Model):
     # Rendered once on write so that a page or a reader never renders an entry.
     html = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=now)
@@ -176,7 +184,10 @@ class EntryRevision(models.Model):
     status = models.CharField(max_length=20, choices=EntryStatus.choices)
     correction_note = models.TextField(blank=True)
     edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=now)
@@ -214,7 +225,10 @@ class Change(models.Model):
     # What readers need, rendered once at write time (HTML and JSON), so reading never renders.
     payload = models.JSONField(default=dict)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=now)

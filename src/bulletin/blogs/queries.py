@@ -32,8 +32,9 @@ def stream(blog: LiveBlog, limit: int) -> list[Entry]:
     )
 
 
-def changes_after(blog: LiveBlog, since: int, limit: int,
-                  include_desk: bool = False) -> QuerySet[Change]:
+def changes_after(
+    blog: LiveBlog, since: int, limit: int, include_desk: bool = False
+) -> QuerySet[Change]:
     """Changes with seq greater than ``since``, oldest first."""
     changes = Change.objects.filter(blog=blog, seq__gt=since)
     if not include_desk:

@@ -67,8 +67,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "image": media_json(entry.image),
         "embed": embed,
         "related": (
-            {"url": entry.related_url, "title": entry.related_title}
-            if entry.related_url else None
+            {"url": entry.related_url, "title": entry.related_title} if entry.related_url else None
         ),
         "key_event": entry.is_key_event,
         "breaking": entry.is_breaking,
@@ -94,8 +93,7 @@ def render_entry_html(entry: Entry, data: dict[str, Any] | None = None) -> str:
             {
                 "entry": data,
                 "shown_at": timezone.localtime(shown_at, zone),
-                "edited_at": timezone.localtime(entry.edited_at, zone) if entry.edited_at
-                else None,
+                "edited_at": timezone.localtime(entry.edited_at, zone) if entry.edited_at else None,
             },
         ).strip()
 
@@ -122,8 +120,7 @@ def blog_json(blog: LiveBlog) -> dict[str, Any]:
         "coverage_start": iso(blog.coverage_start),
         "coverage_end": iso(blog.coverage_end),
         "key_points": [
-            {"text": point.text, "entry_id": point.entry_id}
-            for point in blog.key_points.all()
+            {"text": point.text, "entry_id": point.entry_id} for point in blog.key_points.all()
         ],
         "pinned_entry_id": pinned.pk if pinned else None,
         "pinned_entry_html": pinned.html if pinned and pinned.is_public else None,

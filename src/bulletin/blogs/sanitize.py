@@ -15,8 +15,21 @@ from django.conf import settings
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "strong", "em", "a", "ul", "ol", "li", "h3", "h4",
-        "blockquote", "cite", "figure", "figcaption", "img",
+        "p",
+        "br",
+        "strong",
+        "em",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "h3",
+        "h4",
+        "blockquote",
+        "cite",
+        "figure",
+        "figcaption",
+        "img",
     }
 )
 ALLOWED_ATTRIBUTES = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -44,8 +43,12 @@ from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
 
 Actor = User | AnonymousUser | None
 # Entries readers can see, or could once (a deleted tombstone was public).
-_EDITABLE = {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED,
-             EntryStatus.PUBLISHED}
+_EDITABLE: set[str] = {
+    EntryStatus.DRAFT,
+    EntryStatus.SUBMITTED,
+    EntryStatus.SCHEDULED,
+    EntryStatus.PUBLISHED,
+}
 
 
 def _user(actor: Actor) -> User | None:
@@ -58,6 +61,8 @@ def _user(actor: Actor) -> User | None:
 def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
     """Create a live blog in draft; its creator becomes its owner."""
     require_create_blogs(actor)
+    owner = _user(actor)
+    assert owner is not None  # require_create_blogs admits only signed-in users
     values = clean_blog_fields(fields)
     for required in ("slug", "title"):
         if required not in values:
@@ -67,8 +72,8 @@ def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
     values.setdefault("language", settings.BULLETIN["LANGUAGE"])
     try:
         with transaction.atomic():
-            blog = LiveBlog.objects.create(created_by=_user(actor), **values)
-            Membership.objects.create(blog=blog, user=_user(actor), role=Role.OWNER)
+            blog = LiveBlog.objects.create(created_by=owner, **values)
+            Membership.objects.create(blog=blog, user=owner, role=Role.OWNER)
             blog = lock_blog(blog.pk)
             append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, actor=_user(actor))
     except IntegrityError:
@@ -103,8 +108,14 @@ def update_blog(actor: Actor, blog: LiveBlog, fields: BlogFields) -> LiveBlog:
     return blog
 
 
-def _set_status(actor: Actor, blog: LiveBlog, action: Action, target: BlogStatus,
-                allowed_from: set[str], kind: ChangeKind) -> LiveBlog:
+def _set_status(
+    actor: Actor,
+    blog: LiveBlog,
+    action: Action,
+    target: BlogStatus,
+    allowed_from: set[str],
+    kind: ChangeKind,
+) -> LiveBlog:
     require(actor, blog, action)
     with transaction.atomic():
         blog = lock_blog(blog.pk)
@@ -128,20 +139,28 @@ def _set_status(actor: Actor, blog: LiveBlog, action: Action, target: BlogStatus
 
 def go_live(actor: Actor, blog: LiveBlog) -> LiveBlog:
     """Open coverage (or reopen it after it ended): readers can see the blog."""
-    return _set_status(actor, blog, Action.RUN_COVERAGE, BlogStatus.LIVE,
-                       {BlogStatus.DRAFT, BlogStatus.ENDED}, ChangeKind.BLOG)
+    return _set_status(
+        actor,
+        blog,
+        Action.RUN_COVERAGE,
+        BlogStatus.LIVE,
+        {BlogStatus.DRAFT, BlogStatus.ENDED},
+        ChangeKind.BLOG,
+    )
 
 
 def end_coverage(actor: Actor, blog: LiveBlog) -> LiveBlog:
     """End coverage: readers keep the page, their live streams close."""
-    return _set_status(actor, blog, Action.RUN_COVERAGE, BlogStatus.ENDED,
-                       {BlogStatus.LIVE}, ChangeKind.END)
+    return _set_status(
+        actor, blog, Action.RUN_COVERAGE, BlogStatus.ENDED, {BlogStatus.LIVE}, ChangeKind.END
+    )
 
 
 def archive_blog(actor: Actor, blog: LiveBlog) -> LiveBlog:
     """Archive an ended blog: it stays readable and no longer takes entries."""
-    return _set_status(actor, blog, Action.CONFIGURE, BlogStatus.ARCHIVED,
-                       {BlogStatus.ENDED}, ChangeKind.BLOG)
+    return _set_status(
+        actor, blog, Action.CONFIGURE, BlogStatus.ARCHIVED, {BlogStatus.ENDED}, ChangeKind.BLOG
+    )
 
 
 def set_key_points(
@@ -155,8 +174,9 @@ def set_key_points(
     with transaction.atomic():
         blog = lock_blog(blog.pk)
         found = set(
-            Entry.objects.filter(blog=blog, pk__in=linked, status=EntryStatus.PUBLISHED)
-            .values_list("pk", flat=True)
+            Entry.objects.filter(
+                blog=blog, pk__in=linked, status=EntryStatus.PUBLISHED
+            ).values_list("pk", flat=True)
         )
         if linked - found:
             raise ValidationFailed.on(
@@ -176,9 +196,7 @@ def add_member(actor: Actor, blog: LiveBlog, user: User, role: str) -> Membershi
     """Give a colleague a role on the blog (or change it)."""
     require(actor, blog, Action.MANAGE_MEMBERS)
     if role not in Role.values:
-        raise ValidationFailed.on(
-            "role", f"must be one of {', '.join(Role.values)}, got {role!r}"
-        )
+        raise ValidationFailed.on("role", f"must be one of {', '.join(Role.values)}, got {role!r}")
     membership, _created = Membership.objects.update_or_create(
         blog=blog, user=user, defaults={"role": role}
     )
@@ -218,14 +236,21 @@ def _record(entry: Entry, blog: LiveBlog, actor: User | None, *, was_public: boo
     entry.html = html
     entry.save(update_fields=["html"])
     if entry.is_public:
-        append_change(blog, ChangeKind.ENTRY, {"entry": data, "html": html},
-                      entry=entry, actor=actor)
+        append_change(
+            blog, ChangeKind.ENTRY, {"entry": data, "html": html}, entry=entry, actor=actor
+        )
     elif was_public:
         # Leaving the stream (unpublished or deleted): readers only need to drop it.
         append_change(blog, ChangeKind.DELETE, {"id": entry.pk}, entry=entry, actor=actor)
     else:
-        append_change(blog, ChangeKind.DESK, {"entry": data, "html": html},
-                      entry=entry, actor=actor, public=False)
+        append_change(
+            blog,
+            ChangeKind.DESK,
+            {"entry": data, "html": html},
+            entry=entry,
+            actor=actor,
+            public=False,
+        )
 
 
 def _require_open(blog: LiveBlog) -> None:
@@ -234,8 +259,11 @@ def _require_open(blog: LiveBlog) -> None:
 
 
 def _publishing_actions(status: str) -> Action:
-    return Action.WRITE_DRAFT if status in {EntryStatus.DRAFT, EntryStatus.SUBMITTED} \
+    return (
+        Action.WRITE_DRAFT
+        if status in {EntryStatus.DRAFT, EntryStatus.SUBMITTED}
         else Action.PUBLISH
+    )
 
 
 def create_entry(
@@ -247,8 +275,12 @@ def create_entry(
     scheduled_for: datetime | None = None,
 ) -> Entry:
     """Create an entry as a draft, submitted for review, scheduled, or published now."""
-    if status not in {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED,
-                      EntryStatus.PUBLISHED}:
+    if status not in {
+        EntryStatus.DRAFT,
+        EntryStatus.SUBMITTED,
+        EntryStatus.SCHEDULED,
+        EntryStatus.PUBLISHED,
+    }:
         raise ValidationFailed.on(
             "status", f"must be draft, submitted, scheduled or published, got {status!r}"
         )
@@ -266,8 +298,9 @@ def create_entry(
     with transaction.atomic():
         blog = lock_blog(blog.pk)
         _require_open(blog)
-        entry = Entry(blog=blog, status=status, created_by=user, created_at=now,
-                      updated_at=now, **values)
+        entry = Entry(
+            blog=blog, status=status, created_by=user, created_at=now, updated_at=now, **values
+        )
         if status == EntryStatus.PUBLISHED:
             entry.published_at = now
             entry.display_at = entry.display_at or now
@@ -294,8 +327,10 @@ def _check_publishable(headline: str, body: str) -> None:
     if not headline.strip() and not body.strip():
         raise ValidationFailed(
             "an entry needs a headline or a body before it is published, got neither",
-            fields={"headline": "required when body is empty",
-                    "body": "required when headline is empty"},
+            fields={
+                "headline": "required when body is empty",
+                "body": "required when headline is empty",
+            },
         )
 
 
@@ -406,8 +441,11 @@ def _transition(
             entry.scheduled_for = None
         if target == EntryStatus.SCHEDULED:
             entry.scheduled_for = scheduled_for
-        if target != EntryStatus.SCHEDULED and entry.status == EntryStatus.SCHEDULED \
-                and target != EntryStatus.PUBLISHED:
+        if (
+            target != EntryStatus.SCHEDULED
+            and entry.status == EntryStatus.SCHEDULED
+            and target != EntryStatus.PUBLISHED
+        ):
             entry.scheduled_for = None
         entry.status = target
         if target == EntryStatus.DELETED and blog.pinned_entry_id == entry.pk:
@@ -420,47 +458,51 @@ def _transition(
 
 def submit_for_review(actor: Actor, entry: Entry) -> Entry:
     """Hand a draft to the editors' review queue."""
-    return _transition(actor, entry, Action.WRITE_DRAFT, {EntryStatus.DRAFT},
-                       EntryStatus.SUBMITTED)
+    return _transition(actor, entry, Action.WRITE_DRAFT, {EntryStatus.DRAFT}, EntryStatus.SUBMITTED)
 
 
 def approve_entry(actor: Actor, entry: Entry) -> Entry:
     """Publish an entry a contributor submitted."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED},
-                       EntryStatus.PUBLISHED)
+    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED}, EntryStatus.PUBLISHED)
 
 
 def reject_entry(actor: Actor, entry: Entry) -> Entry:
     """Send a submitted entry back to its writer as a draft."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED},
-                       EntryStatus.DRAFT)
+    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED}, EntryStatus.DRAFT)
 
 
 def publish_draft(actor: Actor, entry: Entry) -> Entry:
     """Publish an existing draft, submitted or scheduled entry now."""
-    return _transition(actor, entry, Action.PUBLISH,
-                       {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
-                       EntryStatus.PUBLISHED)
+    return _transition(
+        actor,
+        entry,
+        Action.PUBLISH,
+        {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
+        EntryStatus.PUBLISHED,
+    )
 
 
 def unpublish_entry(actor: Actor, entry: Entry) -> Entry:
     """Take a published entry back to draft: readers see it disappear."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.PUBLISHED},
-                       EntryStatus.DRAFT)
+    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.PUBLISHED}, EntryStatus.DRAFT)
 
 
 def schedule_entry(actor: Actor, entry: Entry, when: datetime) -> Entry:
     """Publish this draft automatically at ``when`` (exactly once, whatever the workers)."""
     _check_schedule(when, timezone.now())
-    return _transition(actor, entry, Action.PUBLISH,
-                       {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
-                       EntryStatus.SCHEDULED, scheduled_for=when)
+    return _transition(
+        actor,
+        entry,
+        Action.PUBLISH,
+        {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
+        EntryStatus.SCHEDULED,
+        scheduled_for=when,
+    )
 
 
 def delete_entry(actor: Actor, entry: Entry) -> Entry:
     """Delete an entry: it leaves the stream and readers are told; the row stays a tombstone."""
-    return _transition(actor, entry, _delete_action(actor, entry), _EDITABLE,
-                       EntryStatus.DELETED)
+    return _transition(actor, entry, _delete_action(actor, entry), _EDITABLE, EntryStatus.DELETED)
 
 
 def _delete_action(actor: Actor, entry: Entry) -> Action:
@@ -499,8 +541,9 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
                 )
         blog.pinned_entry = entry
         blog.save(update_fields=["pinned_entry"])
-        append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)},
-                      entry=entry, actor=_user(actor))
+        append_change(
+            blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, entry=entry, actor=_user(actor)
+        )
     return blog
 
 

@@ -79,8 +79,11 @@ class EntryFields:
     display_at: datetime | None = UNSET
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not UNSET}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) is not UNSET
+        }
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,11 @@ class BlogFields:
     coverage_end: datetime | None = UNSET
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not UNSET}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) is not UNSET
+        }
 
 
 def _max_chars(field: str, value: str, limit: int) -> str:

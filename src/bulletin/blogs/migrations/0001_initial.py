@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,143 +15,373 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Sanitised HTML.')),
-                ('embed', models.JSONField(blank=True, default=dict)),
-                ('related_url', models.URLField(blank=True, max_length=1000)),
-                ('related_title', models.CharField(blank=True, max_length=300)),
-                ('is_key_event', models.BooleanField(default=False)),
-                ('is_breaking', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('scheduled', 'Scheduled'), ('published', 'Published'), ('deleted', 'Deleted')], default='draft', max_length=20)),
-                ('display_at', models.DateTimeField(blank=True, help_text='The time readers see; set when first published.', null=True)),
-                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('edited_at', models.DateTimeField(blank=True, help_text="Last edit after publication, shown as 'Updated'.", null=True)),
-                ('correction_note', models.TextField(blank=True)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('html', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('authors', models.ManyToManyField(blank=True, related_name='entries', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Sanitised HTML.")),
+                ("embed", models.JSONField(blank=True, default=dict)),
+                ("related_url", models.URLField(blank=True, max_length=1000)),
+                ("related_title", models.CharField(blank=True, max_length=300)),
+                ("is_key_event", models.BooleanField(default=False)),
+                ("is_breaking", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("scheduled", "Scheduled"),
+                            ("published", "Published"),
+                            ("deleted", "Deleted"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "display_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The time readers see; set when first published.",
+                        null=True,
+                    ),
+                ),
+                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "edited_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Last edit after publication, shown as 'Updated'.",
+                        null=True,
+                    ),
+                ),
+                ("correction_note", models.TextField(blank=True)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("html", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "authors",
+                    models.ManyToManyField(
+                        blank=True, related_name="entries", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entries',
+                "verbose_name_plural": "entries",
             },
         ),
         migrations.CreateModel(
-            name='LiveBlog',
+            name="LiveBlog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, help_text='Standfirst shown under the title.')),
-                ('language', models.CharField(default='en', max_length=16)),
-                ('timezone', models.CharField(default='UTC', max_length=64)),
-                ('order', models.CharField(choices=[('newest_first', 'Newest first'), ('oldest_first', 'Oldest first')], default='newest_first', max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('live', 'Live'), ('ended', 'Ended'), ('archived', 'Archived')], default='draft', max_length=20)),
-                ('coverage_start', models.DateTimeField(blank=True, null=True)),
-                ('coverage_end', models.DateTimeField(blank=True, null=True)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pinned_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='blogs.entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Standfirst shown under the title."),
+                ),
+                ("language", models.CharField(default="en", max_length=16)),
+                ("timezone", models.CharField(default="UTC", max_length=64)),
+                (
+                    "order",
+                    models.CharField(
+                        choices=[
+                            ("newest_first", "Newest first"),
+                            ("oldest_first", "Oldest first"),
+                        ],
+                        default="newest_first",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("live", "Live"),
+                            ("ended", "Ended"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("coverage_start", models.DateTimeField(blank=True, null=True)),
+                ("coverage_end", models.DateTimeField(blank=True, null=True)),
+                ("seq", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pinned_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="blogs.entry",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='entry',
-            name='blog',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='blogs.liveblog'),
+            model_name="entry",
+            name="blog",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="blogs.liveblog",
+            ),
         ),
         migrations.CreateModel(
-            name='Media',
+            name="Media",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.CharField(help_text='Path under MEDIA_ROOT.', max_length=500)),
-                ('alt', models.CharField(max_length=500)),
-                ('caption', models.CharField(blank=True, max_length=1000)),
-                ('credit', models.CharField(blank=True, max_length=300)),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('variants', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.CharField(help_text="Path under MEDIA_ROOT.", max_length=500)),
+                ("alt", models.CharField(max_length=500)),
+                ("caption", models.CharField(blank=True, max_length=1000)),
+                ("credit", models.CharField(blank=True, max_length=300)),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("variants", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'media',
+                "verbose_name_plural": "media",
             },
         ),
         migrations.AddField(
-            model_name='liveblog',
-            name='cover_image',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='blogs.media'),
+            model_name="liveblog",
+            name="cover_image",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="blogs.media",
+            ),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='image',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='blogs.media'),
+            model_name="entry",
+            name="image",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="blogs.media",
+            ),
         ),
         migrations.CreateModel(
-            name='EntryRevision',
+            name="EntryRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveIntegerField()),
-                ('headline', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('data', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('scheduled', 'Scheduled'), ('published', 'Published'), ('deleted', 'Deleted')], max_length=20)),
-                ('correction_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='blogs.entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField()),
+                ("headline", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("scheduled", "Scheduled"),
+                            ("published", "Published"),
+                            ("deleted", "Deleted"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("correction_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="blogs.entry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entry', 'revision'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'revision'), name='one_row_per_revision')],
+                "ordering": ["entry", "revision"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("entry", "revision"), name="one_row_per_revision"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KeyPoint',
+            name="KeyPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=280)),
-                ('entry', models.ForeignKey(blank=True, help_text='Optional entry the bullet links to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='blogs.entry')),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_points', to='blogs.liveblog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=280)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Optional entry the bullet links to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="blogs.entry",
+                    ),
+                ),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_points",
+                        to="blogs.liveblog",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
-                'constraints': [models.UniqueConstraint(fields=('blog', 'position'), name='key_point_position')],
+                "ordering": ["position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("blog", "position"), name="key_point_position")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField()),
-                ('kind', models.CharField(choices=[('entry', 'Entry published or changed'), ('delete', 'Entry removed from the stream'), ('blog', 'Blog, key points or pinned entry changed'), ('end', 'Coverage ended'), ('desk', 'Editorial change (desk only)')], max_length=10)),
-                ('public', models.BooleanField(default=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='blogs.entry')),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='blogs.liveblog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entry", "Entry published or changed"),
+                            ("delete", "Entry removed from the stream"),
+                            ("blog", "Blog, key points or pinned entry changed"),
+                            ("end", "Coverage ended"),
+                            ("desk", "Editorial change (desk only)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("public", models.BooleanField(default=True)),
+                ("payload", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="blogs.entry",
+                    ),
+                ),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="blogs.liveblog",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['blog', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('blog', 'seq'), name='one_change_per_seq')],
+                "ordering": ["blog", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("blog", "seq"), name="one_change_per_seq")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['blog', 'status', '-display_at', '-id'], name='entry_stream'),
+            model_name="entry",
+            index=models.Index(
+                fields=["blog", "status", "-display_at", "-id"], name="entry_stream"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['status', 'scheduled_for'], name='entry_due'),
+            model_name="entry",
+            index=models.Index(fields=["status", "scheduled_for"], name="entry_due"),
         ),
     ]

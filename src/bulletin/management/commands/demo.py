@@ -1,0 +1,39 @@
+"""``bulletin demo``: seed the fictional demo live blog once and say how to sign in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandParser
+
+from bulletin.blogs.demo import seed
+from bulletin.management.base import BulletinCommand
+
+
+class Command(BulletinCommand):
+    help = "Create the demo live blog and an admin account on first run; print how to sign in."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url",
+            default=settings.SITE_URL,
+            help="Base URL to print (default BULLETIN_SITE_URL).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        credentials = Path(settings.DATA_DIR) / "admin-password.txt"
+        result = seed(credentials)
+        base = options["url"].rstrip("/")
+        verb = "Created" if result.created else "Found"
+        self.stdout.write(f"{verb} the demo live blog: {base}/live/{result.blog.slug}")
+        self.stdout.write(
+            f"Sign in at {base}/admin/ as '{result.admin_username}' "
+            + (
+                f"with password {result.admin_password} (kept in {credentials})"
+                if result.admin_password
+                else "(password set earlier; reset it with 'bulletin changepassword admin')"
+            )
+        )
+        self.stdout.write(f"API docs: {base}/api/v1/docs")

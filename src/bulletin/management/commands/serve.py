@@ -1,0 +1,78 @@
+"""``bulletin serve``: run the ASGI app under uvicorn, plus the scheduled-entry publisher."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser
+from django.db import close_old_connections
+
+from bulletin.blogs.services import publish_due
+from bulletin.management.base import BulletinCommand
+
+logger = logging.getLogger("bulletin.scheduler")
+
+SCHEDULER_INTERVAL_SECONDS = 1.0
+
+
+def run_scheduler(stop: threading.Event, interval: float = SCHEDULER_INTERVAL_SECONDS) -> None:
+    """Publish due scheduled entries every ``interval`` seconds until ``stop`` is set."""
+    while not stop.wait(interval):
+        try:
+            for entry in publish_due():
+                logger.info("published scheduled entry %s of blog %s", entry.pk, entry.blog_id)
+        except Exception:
+            # A database hiccup must not kill the scheduler; the next tick tries again.
+            logger.exception("publishing scheduled entries failed; retrying")
+        finally:
+            close_old_connections()
+
+
+class Command(BulletinCommand):
+    help = "Serve Bulletin over HTTP with uvicorn (uvloop + httptools)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to listen on (default 8000)."
+        )
+        parser.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Do not publish scheduled entries from this process.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 1:
+            raise CommandError(f"--workers must be at least 1, got {options['workers']}")
+        stop = threading.Event()
+        if not options["no_scheduler"]:
+            threading.Thread(
+                target=run_scheduler, args=(stop,), name="scheduler", daemon=True
+            ).start()
+        self.stdout.write(
+            f"Bulletin is serving on http://{options['host']}:{options['port']}/ "
+            f"({options['workers']} worker(s), database "
+            f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
+        try:
+            uvicorn.run(
+                "bulletin.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                loop="uvloop",
+                http="httptools",
+                lifespan="off",
+                proxy_headers=True,
+                log_level=settings.BULLETIN["LOG_LEVEL"].lower(),
+            )
+        finally:
+            stop.set()
