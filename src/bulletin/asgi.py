@@ -1,7 +1,7 @@
-"""The ASGI application uvicorn serves.
+"""The ASGI application uvicorn serves: the realtime edge in front of Django.
 
-The hot read and push paths (SSE, change feeds) will be answered by ``bulletin.realtime.edge``
-in front of Django; everything else goes to Django.
+Live streams and the polling feed are answered by :mod:`bulletin.realtime.edge` without
+Django's middleware; every other request goes to Django.
 """
 
 from __future__ import annotations
@@ -12,4 +12,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from bulletin.realtime.edge import Edge  # noqa: E402  (needs Django set up first)
+
+application = Edge(django_application)

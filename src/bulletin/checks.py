@@ -12,7 +12,9 @@ from bulletin import config
 
 @register(Tags.security)
 def development_secret(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    if settings.SECRET_KEY == config.DEVELOPMENT_SECRET_KEY:
+    loopback = {"127.0.0.1", "localhost", "[::1]", "::1"}
+    reachable = any(host not in loopback for host in settings.ALLOWED_HOSTS)
+    if settings.SECRET_KEY == config.DEVELOPMENT_SECRET_KEY and reachable:
         return [
             Warning(
                 "BULLETIN_SECRET_KEY is not set: using the development placeholder",

@@ -111,6 +111,26 @@ SETTINGS: tuple[Setting, ...] = (
         "needed behind a TLS-terminating proxy.",
     ),
     Setting(
+        "BROKER",
+        "auto",
+        _parse_choice("auto", "memory", "redis", "postgres", "dbtail"),
+        "How changes reach every worker process: auto (redis when BULLETIN_REDIS_URL is set, "
+        "memory for one worker, else postgres LISTEN/NOTIFY or dbtail polling), memory, "
+        "redis, postgres or dbtail.",
+    ),
+    Setting(
+        "DBTAIL_INTERVAL_MS",
+        200,
+        _parse_int,
+        "How often the dbtail broker polls the change log, in milliseconds.",
+    ),
+    Setting(
+        "WORKERS",
+        1,
+        _parse_int,
+        "Worker processes `bulletin serve` runs (its --workers option sets this for workers).",
+    ),
+    Setting(
         "DATA_DIR",
         "var",
         str,

@@ -10,12 +10,9 @@ from ninja import P, QueryEx, Router
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import MAX_ID, ChangeFeedOut, ErrorOut
-from bulletin.blogs.queries import changes_after
-from bulletin.blogs.rendering import iso
+from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed
 
 router = Router(tags=["changes"])
-
-PAGE = 500
 
 
 @router.get(
@@ -32,7 +29,7 @@ def changes(
     """Every public change after ``since``, oldest first. ``ETag`` is the blog's seq."""
     blog = lookups.blog(slug, request.auth)
     etag = f'"{blog.seq}"'
-    cache = "public, max-age=1, stale-while-revalidate=5"
+    cache = FEED_CACHE_CONTROL
     if request.headers.get("If-None-Match") == etag:
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = etag
@@ -40,24 +37,4 @@ def changes(
         return not_modified
     response["ETag"] = etag
     response["Cache-Control"] = cache
-    if since > blog.seq:
-        return {"blog": blog.slug, "seq": blog.seq, "reset": True, "more": False, "changes": []}
-    rows = list(changes_after(blog, since, PAGE + 1))
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
-    return {
-        "blog": blog.slug,
-        "seq": rows[-1].seq if more else blog.seq,
-        "reset": False,
-        "more": more,
-        "changes": [
-            {
-                "seq": row.seq,
-                "kind": row.kind,
-                "entry_id": row.entry_id,
-                "data": row.payload,
-                "created": iso(row.created_at),
-            }
-            for row in rows
-        ],
-    }
+    return change_feed(blog, since)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from bulletin.blogs.models import BlogStatus, Change, Entry, EntryStatus, LiveBlog
@@ -40,3 +42,35 @@ def changes_after(
     if not include_desk:
         changes = changes.filter(public=True)
     return changes.order_by("seq")[:limit]
+
+
+FEED_PAGE = 500
+# A CDN may serve a feed answer for a second, and a stale one while it asks again.
+FEED_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=5"
+
+
+def change_feed(blog: LiveBlog, since: int, page: int = FEED_PAGE) -> dict[str, Any]:
+    """The public changes after ``since`` as the polling feed gives them (oldest first)."""
+    from bulletin.blogs.rendering import iso
+
+    if since > blog.seq:
+        return {"blog": blog.slug, "seq": blog.seq, "reset": True, "more": False, "changes": []}
+    rows = list(changes_after(blog, since, page + 1))
+    more = len(rows) > page
+    rows = rows[:page]
+    return {
+        "blog": blog.slug,
+        "seq": rows[-1].seq if more else blog.seq,
+        "reset": False,
+        "more": more,
+        "changes": [
+            {
+                "seq": row.seq,
+                "kind": row.kind,
+                "entry_id": row.entry_id,
+                "data": row.payload,
+                "created": iso(row.created_at),
+            }
+            for row in rows
+        ],
+    }

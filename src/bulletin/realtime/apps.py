@@ -8,6 +8,6 @@ class RealtimeConfig(AppConfig):
 
     def ready(self) -> None:
         from bulletin.blogs.events import change_committed
-        from bulletin.realtime.hub import deliver_committed_change
+        from bulletin.realtime.runtime import publish_committed_change
 
-        change_committed.connect(deliver_committed_change, dispatch_uid="bulletin.realtime")
+        change_committed.connect(publish_committed_change, dispatch_uid="bulletin.realtime")

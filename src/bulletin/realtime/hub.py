@@ -1,72 +1,305 @@
-"""The in-process hub: hands each committed change to the readers of its blog in this process.
+"""The per-process hub: one channel per blog with local readers, changes written to all of them.
 
-This is the zero-service starting point: one process, changes delivered in memory. The edge
-(SSE), the brokers that carry changes between worker processes, and backfill from the change
-log build on :class:`Hub` (see DESIGN.md, "The one rule of the data flow").
+Each change is encoded to SSE bytes once and written to every live reader of its blog straight
+from the broker callback: no queue and no task wake-up per reader. A reader whose socket cannot
+take the bytes at once (the server paused writing because its buffer is over the high-water
+mark) is cut off; its EventSource reconnects and resumes from its last event id.
+
+Changes are applied strictly in seq order. A notification that skips a seq, or carries no
+payload, makes the channel backfill from the change log, so a broker that drops or repeats
+messages costs latency, never a change.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict, deque
-from collections.abc import Callable
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bulletin.blogs.events import ChangeEvent
+from bulletin.realtime import protocol, store
+from bulletin.realtime.store import BlogState
 
-Listener = Callable[[ChangeEvent], None]
+logger = logging.getLogger("bulletin.realtime")
 
-# How many recent changes per blog the hub remembers for readers that arrive a little late.
-RECENT_PER_BLOG = 256
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+RING_SIZE = 512  # recent public events per blog kept for readers that reconnect
+MAX_CATCHUP = 2000  # further behind than this, a reader is told to reload instead
+BACKFILL_PAGE = 1000
+KEEPALIVE_SECONDS = 15.0
+RESYNC_SECONDS = 5.0
+
+
+class Reader:
+    """One open stream. ``last_seq`` is the last event it was sent."""
+
+    __slots__ = ("last_seq", "live", "reason", "send", "task")
+
+    def __init__(self, send: Send, task: asyncio.Task[Any] | None, since: int) -> None:
+        self.send = send
+        self.task = task
+        self.last_seq = since
+        self.live = False
+        self.reason = ""
+
+
+@dataclass(eq=False)
+class Channel:
+    """A blog this process has readers for. The ring holds every public event in (floor, last]."""
+
+    state: BlogState
+    last_seq: int = -1
+    floor: int = 0
+    ring: deque[tuple[int, bytes]] = field(default_factory=deque)
+    readers: set[Reader] = field(default_factory=set)
+    wanted: int = 0
+    syncing: bool = True
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class HubStats:
+    delivered_events: int = 0
+    slow_readers_dropped: int = 0
+    backfills: int = 0
 
 
 class Hub:
-    """Fans changes out to listeners by blog; remembers the latest seq and recent changes."""
+    def __init__(
+        self,
+        *,
+        ring_size: int = RING_SIZE,
+        max_catchup: int = MAX_CATCHUP,
+        keepalive_seconds: float = KEEPALIVE_SECONDS,
+        resync_seconds: float = RESYNC_SECONDS,
+    ) -> None:
+        self.ring_size = ring_size
+        self.max_catchup = max_catchup
+        self.keepalive_seconds = keepalive_seconds
+        self.resync_seconds = resync_seconds
+        self.channels: dict[int, Channel] = {}
+        self.stats = HubStats()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def __init__(self, recent_per_blog: int = RECENT_PER_BLOG) -> None:
-        self._lock = threading.Lock()
-        self._listeners: dict[int, set[Listener]] = defaultdict(set)
-        self._recent: dict[int, deque[ChangeEvent]] = defaultdict(
-            lambda: deque(maxlen=recent_per_blog)
-        )
-        self.latest_seq: dict[int, int] = {}
+    # --- life cycle ------------------------------------------------------------------
 
-    def subscribe(self, blog_id: int, listener: Listener) -> Callable[[], None]:
-        """Call ``listener`` for each change of the blog; returns the unsubscribe function."""
-        with self._lock:
-            self._listeners[blog_id].add(listener)
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._spawn(self._every(self.keepalive_seconds, self._keepalive))
+        self._spawn(self._every(self.resync_seconds, self.resync))
 
-        def unsubscribe() -> None:
-            with self._lock:
-                self._listeners[blog_id].discard(listener)
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for channel in list(self.channels.values()):
+            self._close_all(channel, "shutdown")
+        self.channels.clear()
 
-        return unsubscribe
+    def _spawn(self, coroutine: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    def publish(self, event: ChangeEvent) -> None:
-        with self._lock:
-            if event.seq <= self.latest_seq.get(event.blog_id, 0):
-                return  # already delivered (a broker may repeat itself)
-            self.latest_seq[event.blog_id] = event.seq
-            self._recent[event.blog_id].append(event)
-            listeners = list(self._listeners[event.blog_id])
-        for listener in listeners:
-            listener(event)
+    async def _every(self, seconds: float, action: Callable[[], Any]) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                result = action()
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                logger.exception("periodic hub task failed; trying again later")
 
-    def recent(self, blog_id: int, after: int) -> list[ChangeEvent]:
-        with self._lock:
-            return [event for event in self._recent[blog_id] if event.seq > after]
+    # --- changes coming in -------------------------------------------------------------
+
+    def notify_threadsafe(self, blog_id: int, seq: int, event: ChangeEvent | None) -> None:
+        """Hand a change to the hub from any thread (the service layer's after-commit hook)."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.notify, blog_id, seq, event)
+
+    def notify(self, blog_id: int, seq: int, event: ChangeEvent | None = None) -> None:
+        """A change with this seq exists; deliver it now, or backfill what is missing."""
+        channel = self.channels.get(blog_id)
+        if channel is None or seq <= channel.last_seq:
+            return  # nobody reads this blog here, or it was delivered already
+        if channel.syncing or event is None or seq != channel.last_seq + 1:
+            channel.wanted = max(channel.wanted, seq)
+            self._backfill_soon(channel)
+            return
+        self._apply(channel, event)
+
+    def _apply(self, channel: Channel, event: ChangeEvent) -> None:
+        channel.last_seq = event.seq
+        if not event.public or event.kind not in protocol.PUBLIC_KINDS:
+            return
+        data = protocol.event_bytes(event)
+        channel.ring.append((event.seq, data))
+        while len(channel.ring) > self.ring_size:
+            channel.floor = channel.ring.popleft()[0]
+        self._broadcast(channel, data, event.seq)
+        self.stats.delivered_events += 1
+        if event.kind == "end":
+            self._close_all(channel, "coverage ended")
+
+    def _backfill_soon(self, channel: Channel) -> None:
+        if not channel.syncing:
+            channel.syncing = True
+            self._spawn(self._backfill(channel))
+
+    async def _backfill(self, channel: Channel) -> None:
+        self.stats.backfills += 1
+        try:
+            while channel.wanted > channel.last_seq:
+                target = channel.wanted
+                events = await store.public_changes(
+                    channel.state.id, channel.state.slug, channel.last_seq, target, BACKFILL_PAGE
+                )
+                for event in events:
+                    if event.seq > channel.last_seq:
+                        self._apply(channel, event)
+                if len(events) < BACKFILL_PAGE:
+                    # Desk-only changes up to the target are not in the public log: skip them.
+                    channel.last_seq = max(channel.last_seq, target)
+        except Exception:
+            logger.exception(
+                "backfilling blog %s failed; the next resync retries", channel.state.slug
+            )
+        finally:
+            channel.syncing = False
+
+    async def resync(self) -> None:
+        """Catch up every channel with the database: the safety net under every broker."""
+        if not self.channels:
+            return
+        latest = await store.latest_seqs(list(self.channels))
+        for blog_id, seq in latest.items():
+            self.notify(blog_id, seq, None)
+
+    # --- writing to readers ----------------------------------------------------------
+
+    def _broadcast(self, channel: Channel, data: bytes, seq: int) -> None:
+        message = {"type": "http.response.body", "body": data, "more_body": True}
+        for reader in tuple(channel.readers):
+            if reader.live:
+                reader.last_seq = seq
+                self._write(channel, reader, message)
+
+    def _write(self, channel: Channel, reader: Reader, message: dict[str, Any]) -> None:
+        # Drive the server's send() by hand: when the socket can take the bytes it finishes
+        # without suspending. If it would wait for the socket to drain, this reader is too
+        # slow, and waiting for it would hold back everyone else: cut it off instead.
+        sending = reader.send(message)
+        try:
+            sending.send(None)  # type: ignore[attr-defined]
+        except StopIteration:
+            return
+        except Exception:
+            logger.debug("writing to a reader failed", exc_info=True)
+        sending.close()  # type: ignore[attr-defined]
+        self.stats.slow_readers_dropped += 1
+        self._close(channel, reader, "slow")
+
+    def _keepalive(self) -> None:
+        message = {"type": "http.response.body", "body": protocol.KEEPALIVE, "more_body": True}
+        for channel in list(self.channels.values()):
+            for reader in tuple(channel.readers):
+                if reader.live:
+                    self._write(channel, reader, message)
+
+    def _close(self, channel: Channel, reader: Reader, reason: str) -> None:
+        reader.live = False
+        reader.reason = reason
+        channel.readers.discard(reader)
+        if reader.task is not None and not reader.task.done():
+            reader.task.cancel()
+
+    def _close_all(self, channel: Channel, reason: str) -> None:
+        for reader in tuple(channel.readers):
+            self._close(channel, reader, reason)
+
+    # --- readers arriving and leaving ----------------------------------------------------
+
+    async def _channel(self, state: BlogState) -> Channel:
+        channel = self.channels.get(state.id)
+        if channel is not None:
+            await channel.ready.wait()
+            return channel
+        # Registered before the first await, so changes that commit meanwhile are noticed.
+        channel = Channel(state=state)
+        self.channels[state.id] = channel
+        try:
+            current = await store.blog_state(state.slug)
+            seq = current.seq if current else state.seq
+            recent = await store.public_changes(
+                state.id, state.slug, max(0, seq - self.ring_size), seq, self.ring_size
+            )
+            channel.floor = max(0, seq - self.ring_size)
+            channel.ring.extend((event.seq, protocol.event_bytes(event)) for event in recent)
+            channel.last_seq = seq
+        except BaseException:
+            del self.channels[state.id]
+            channel.ready.set()
+            raise
+        channel.syncing = False
+        channel.ready.set()
+        if channel.wanted > channel.last_seq:
+            self._backfill_soon(channel)
+        return channel
+
+    async def attach(self, state: BlogState, since: int, send: Send) -> Reader | None:
+        """Send the reader every public change after ``since``, then keep it live.
+
+        Returns None when the reader was told to reload instead (``reset``).
+        """
+        channel = await self._channel(state)
+        reader = Reader(send, asyncio.current_task(), since)
+        channel.readers.add(reader)
+        try:
+            if since > channel.last_seq or channel.last_seq - since > self.max_catchup:
+                reason = "ahead of the server" if since > channel.last_seq else "too far behind"
+                await send(_body(protocol.reset_bytes(channel.last_seq, reason)))
+                self.detach(reader, state.id)
+                return None
+            while reader.last_seq < channel.last_seq:
+                upto = channel.last_seq
+                if reader.last_seq >= channel.floor:
+                    chunk = b"".join(data for seq, data in channel.ring if seq > reader.last_seq)
+                else:
+                    events = await store.public_changes(
+                        state.id, state.slug, reader.last_seq, upto, BACKFILL_PAGE
+                    )
+                    if len(events) == BACKFILL_PAGE:
+                        upto = events[-1].seq
+                    chunk = b"".join(protocol.event_bytes(event) for event in events)
+                if chunk:
+                    await send(_body(chunk))
+                reader.last_seq = upto
+            reader.live = True  # no await since the last check: nothing can slip between
+        except BaseException:
+            self.detach(reader, state.id)
+            raise
+        return reader
+
+    def detach(self, reader: Reader, blog_id: int) -> None:
+        reader.live = False
+        channel = self.channels.get(blog_id)
+        if channel is None:
+            return
+        channel.readers.discard(reader)
+        if not channel.readers and not channel.syncing:
+            del self.channels[blog_id]
+
+    def reader_count(self, blog_id: int | None = None) -> int:
+        if blog_id is not None:
+            channel = self.channels.get(blog_id)
+            return len(channel.readers) if channel else 0
+        return sum(len(channel.readers) for channel in self.channels.values())
 
 
-_process_hub: Hub | None = None
-
-
-def process_hub() -> Hub:
-    """The hub of this worker process, made on first use (not at import)."""
-    global _process_hub
-    if _process_hub is None:
-        _process_hub = Hub()
-    return _process_hub
-
-
-def deliver_committed_change(sender: Any, event: ChangeEvent, **_kwargs: Any) -> None:
-    process_hub().publish(event)
+def _body(data: bytes) -> dict[str, Any]:
+    return {"type": "http.response.body", "body": data, "more_body": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db import close_old_connections
 
 from bulletin.blogs.services import publish_due
 from bulletin.management.base import BulletinCommand
+from bulletin.realtime import runtime
 
 logger = logging.getLogger("bulletin.scheduler")
 
@@ -52,6 +54,13 @@ class Command(BulletinCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
             raise CommandError(f"--workers must be at least 1, got {options['workers']}")
+        # Workers are new processes that read settings from the environment: tell them how
+        # many they are, so that the broker choice (auto) is the same everywhere.
+        os.environ["BULLETIN_WORKERS"] = str(options["workers"])
+        settings.BULLETIN["WORKERS"] = options["workers"]
+        broker = runtime.broker_name()
+        os.environ["BULLETIN_BROKER"] = broker
+        settings.BULLETIN["BROKER"] = broker
         stop = threading.Event()
         if not options["no_scheduler"]:
             threading.Thread(
@@ -60,7 +69,7 @@ class Command(BulletinCommand):
         self.stdout.write(
             f"Bulletin is serving on http://{options['host']}:{options['port']}/ "
             f"({options['workers']} worker(s), database "
-            f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+            f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, broker {broker})"
         )
         try:
             uvicorn.run(
@@ -70,8 +79,10 @@ class Command(BulletinCommand):
                 workers=options["workers"],
                 loop="uvloop",
                 http="httptools",
-                lifespan="off",
+                lifespan="on",
                 proxy_headers=True,
+                # One log line per request costs more than serving an event to a reader.
+                access_log=settings.BULLETIN["LOG_LEVEL"] == "DEBUG",
                 log_level=settings.BULLETIN["LOG_LEVEL"].lower(),
             )
         finally:

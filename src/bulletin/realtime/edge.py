@@ -1,0 +1,212 @@
+"""The hot path: a plain ASGI app in front of Django for live streams and the polling feed.
+
+``GET /live/{slug}/events`` (Server-Sent Events) and ``GET /live/{slug}/changes`` are answered
+here without Django's middleware; everything else goes to Django. The ASGI lifespan starts the
+hub and the broker of this worker process. See docs/realtime.md for the protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+
+from bulletin.blogs.models import BlogStatus, LiveBlog
+from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed
+from bulletin.realtime import protocol, runtime, store
+from bulletin.realtime.brokers.base import Broker
+from bulletin.realtime.hub import Hub
+
+logger = logging.getLogger("bulletin.realtime")
+
+ROUTE = re.compile(r"^/live/([a-z0-9]+(?:-[a-z0-9]+)*)/(events|changes)$")
+MAX_SEQ = 2**63 - 1
+FINISH_SECONDS = 1.0
+
+Scope = dict[str, Any]
+Receive = Any
+Send = Any
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _since(scope: Scope) -> int | None:
+    """The last seq the reader has: Last-Event-ID (a reconnect) wins over ?since=."""
+    raw = _header(scope, b"last-event-id")
+    if raw is None:
+        values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("since")
+        raw = values[0] if values else None
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or int(raw) > MAX_SEQ:
+        raise BadRequest(f"since must be a whole number of at least 0, got {raw[:40]!r}")
+    return int(raw)
+
+
+async def _respond(
+    send: Send, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers or []})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    await _respond(send, status, body, [(b"content-type", b"application/json")])
+
+
+class Edge:
+    """Routes the realtime paths to the hub, everything else to ``app`` (Django)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.hub: Hub | None = None
+        self.broker: Broker | None = None
+        self._starting: asyncio.Lock | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] == "http" and scope["method"] == "GET":
+            match = ROUTE.match(scope["path"])
+            if match:
+                slug, what = match.groups()
+                try:
+                    if what == "events":
+                        await self._events(scope, receive, send, slug)
+                    else:
+                        await self._changes(scope, send, slug)
+                except BadRequest as exc:
+                    await _error(send, 400, "validation_error", str(exc))
+                return
+        await self.app(scope, receive, send)
+
+    # --- life cycle --------------------------------------------------------------------
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.start()
+                except Exception as exc:
+                    logger.exception("realtime start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def start(self) -> None:
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self.hub is not None:
+                return
+            hub = Hub()
+            await hub.start()
+            broker = runtime.broker()
+            await broker.start(hub)
+            self.hub, self.broker = hub, broker
+            logger.info("realtime hub started with the %s broker", broker.name)
+
+    async def stop(self) -> None:
+        if self.broker is not None:
+            await self.broker.stop()
+        if self.hub is not None:
+            await self.hub.stop()
+        self.hub = self.broker = None
+
+    # --- the live stream -----------------------------------------------------------------
+
+    async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+        since = _since(scope)
+        state = await store.blog_state(slug)
+        if state is None or not state.public:
+            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            return
+        if since is None:
+            since = state.seq
+        if state.status != BlogStatus.LIVE and since >= state.seq:
+            await _respond(send, 204)  # coverage is over: EventSource stops reconnecting
+            return
+        if self.hub is None:
+            await self.start()
+        hub = self.hub
+        assert hub is not None
+        await send({"type": "http.response.start", "status": 200, "headers": protocol.SSE_HEADERS})
+        await send({"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True})
+        reader = None
+        try:
+            reader = await hub.attach(state, since, send)
+            if reader is not None and state.status == BlogStatus.LIVE:
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                return
+        except asyncio.CancelledError:
+            # The hub cut this reader off (too slow, coverage ended, or shutting down).
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            if reader is not None and reader.reason == "slow":
+                return  # its socket is full: finishing politely would only wait
+        finally:
+            if reader is not None:
+                hub.detach(reader, state.id)
+        await _finish(send)
+
+    # --- the polling feed ----------------------------------------------------------------
+
+    async def _changes(self, scope: Scope, send: Send, slug: str) -> None:
+        since = _since(scope) or 0
+        state = await store.blog_state(slug)
+        if state is None or not state.public:
+            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            return
+        etag = f'"{state.seq}"'.encode()
+        headers = [(b"etag", etag), (b"cache-control", FEED_CACHE_CONTROL.encode())]
+        if _header(scope, b"if-none-match") == etag.decode():
+            await _respond(send, 304, b"", headers)
+            return
+        feed = await _feed(slug, since)
+        if feed is None:
+            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            return
+        body = protocol.dumps(feed).encode()
+        await _respond(send, 200, body, [(b"content-type", b"application/json"), *headers])
+
+
+async def _finish(send: Send) -> None:
+    with contextlib.suppress(TimeoutError, OSError):
+        await asyncio.wait_for(
+            send({"type": "http.response.body", "body": b"", "more_body": False}),
+            FINISH_SECONDS,
+        )
+
+
+def _feed_sync(slug: str, since: int) -> dict[str, Any] | None:
+    close_old_connections()
+    blog = LiveBlog.objects.filter(slug=slug).first()
+    return change_feed(blog, since) if blog is not None else None
+
+
+_feed = sync_to_async(_feed_sync, thread_sensitive=False)

@@ -1,0 +1,45 @@
+"""This process's realtime parts: the broker (publishing side, any process) and the hub
+(only in a serving process, started by the edge's lifespan)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+
+from bulletin.blogs.events import ChangeEvent
+from bulletin.realtime import brokers
+from bulletin.realtime.brokers.base import Broker
+
+_lock = threading.Lock()
+_broker: Broker | None = None
+
+
+def broker_name() -> str:
+    return brokers.choose(
+        settings.BULLETIN["BROKER"],
+        workers=settings.BULLETIN["WORKERS"],
+        redis_url=settings.BULLETIN["REDIS_URL"],
+        database_engine=settings.DATABASES["default"]["ENGINE"],
+    )
+
+
+def broker() -> Broker:
+    """The broker of this process, made from settings on first use (not at import)."""
+    global _broker
+    with _lock:
+        if _broker is None:
+            _broker = brokers.build(broker_name())
+        return _broker
+
+
+def reset_for_tests() -> None:
+    global _broker
+    with _lock:
+        _broker = None
+
+
+def publish_committed_change(sender: Any, event: ChangeEvent, **_kwargs: Any) -> None:
+    """The service layer's after-commit hook: hand the change to the broker."""
+    broker().publish(event)
