@@ -32,6 +32,20 @@ def database_vendor() -> str:
     return connection.vendor
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """Give each pytest process its own test database, so that runs can overlap."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    suffix = f"_{os.getpid()}"
+    if database["ENGINE"].endswith("sqlite3"):
+        test["NAME"] = test["NAME"].replace(".sqlite3", f"{suffix}.sqlite3")
+    else:
+        test["NAME"] = f"test_{database['NAME']}{suffix}"
+
+
 @pytest.fixture
 def make(db: None) -> Factory:
     """Builders for users, blogs and entries (see tests/factories.py)."""
@@ -61,3 +75,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         if IN_CI:
             pytest.exit(f"CI=true and {reason}", returncode=1)
         pytest.exit(f"{reason}; skipping the PostgreSQL pass", returncode=0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only belong to the PostgreSQL pass: leave them out of the other."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    keep = [item for item in items if "postgres_only" not in item.keywords]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep

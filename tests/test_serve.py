@@ -24,12 +24,16 @@ def _free_port() -> int:
 def _bulletin(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bulletin.cli", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
 
 
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=5) as response:
         return str(response.read().decode())
 
 
@@ -49,7 +53,10 @@ def test_serve_shows_the_seeded_demo_blog_over_http_and_keeps_data_on_restart(tm
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bulletin.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         page = ""

@@ -119,6 +119,12 @@ SETTINGS: tuple[Setting, ...] = (
         "redis, postgres or dbtail.",
     ),
     Setting(
+        "SSE_KEEPALIVE_SECONDS",
+        15,
+        _parse_int,
+        "Seconds between keepalive comments on idle live streams (proxies close silent ones).",
+    ),
+    Setting(
         "DBTAIL_INTERVAL_MS",
         200,
         _parse_int,

@@ -21,7 +21,8 @@ def test_live_page_shows_title_key_points_pinned_entry_and_stream_newest_first(m
     page = response.content.decode()
     assert response.status_code == 200
     assert "Harbour storm Live Updates" in page
-    assert "Ferries suspended" in page and "Quay closed" in page
+    assert "Ferries suspended" in page
+    assert "Quay closed" in page
     assert 'class="pinned"' in page
     assert page.index("Ferry service suspended") < page.rindex("Sirens sound along the quay")
     assert newer.html in page

@@ -22,7 +22,7 @@ from bulletin.errors import NotFound
 def lock_blog(blog_id: int) -> LiveBlog:
     """Load the blog for writing, holding its row until the transaction ends."""
     blog = (
-        LiveBlog.objects.select_for_update()
+        LiveBlog.objects.select_for_update(of=("self",))
         .select_related("pinned_entry", "cover_image")
         .filter(pk=blog_id)
         .first()

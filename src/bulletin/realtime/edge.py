@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import close_old_connections
 
 from bulletin.blogs.models import BlogStatus, LiveBlog
@@ -122,7 +123,7 @@ class Edge:
         async with self._starting:
             if self.hub is not None:
                 return
-            hub = Hub()
+            hub = Hub(keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"])
             await hub.start()
             broker = runtime.broker()
             await broker.start(hub)

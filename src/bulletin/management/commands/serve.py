@@ -19,6 +19,7 @@ from bulletin.realtime import runtime
 logger = logging.getLogger("bulletin.scheduler")
 
 SCHEDULER_INTERVAL_SECONDS = 1.0
+SHUTDOWN_GRACE_SECONDS = 1
 
 
 def run_scheduler(stop: threading.Event, interval: float = SCHEDULER_INTERVAL_SECONDS) -> None:
@@ -82,6 +83,9 @@ class Command(BulletinCommand):
                 lifespan="on",
                 proxy_headers=True,
                 # One log line per request costs more than serving an event to a reader.
+                # Live streams never finish by themselves: on shutdown, give them a moment,
+                # then end them (readers reconnect to another worker and resume).
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                 access_log=settings.BULLETIN["LOG_LEVEL"] == "DEBUG",
                 log_level=settings.BULLETIN["LOG_LEVEL"].lower(),
             )

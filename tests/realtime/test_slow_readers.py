@@ -1,0 +1,39 @@
+"""A reader that stops reading is cut off; it never holds back the others."""
+
+from __future__ import annotations
+
+import time
+
+from bulletin.blogs import services
+from bulletin.blogs.validation import EntryFields
+from tests.realtime.support import SSEClient
+
+ENTRIES = 40
+BODY = "<p>" + "Water is over the quay wall and still rising. " * 1900 + "</p>"  # ~90 KB
+
+
+def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(newsroom, serve):
+    server = serve(broker="dbtail", dbtail_interval_ms="20")
+    stalled = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events", read_buffer=4096)
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    time.sleep(0.3)
+
+    published_at = []
+    received = []
+    for n in range(ENTRIES):
+        services.publish_entry(
+            newsroom.editor, newsroom.blog, EntryFields(headline=f"big {n}", body=BODY)
+        )
+        published_at.append(time.monotonic())
+        received += reader.events(1, timeout=10)
+        received[-1].at = time.monotonic()  # type: ignore[attr-defined]
+
+    stalled_events = stalled.events(ENTRIES, timeout=5)
+
+    assert [e.json()["data"]["entry"]["headline"] for e in received] == [
+        f"big {n}" for n in range(ENTRIES)
+    ]
+    assert stalled.closed, "the stalled reader should have been cut off"
+    assert len(stalled_events) < ENTRIES
+    delays = [event.at - sent for event, sent in zip(received, published_at, strict=True)]  # type: ignore[attr-defined]
+    print(f"other reader's delay with a stalled reader present: max {max(delays) * 1000:.0f} ms")

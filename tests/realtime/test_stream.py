@@ -1,0 +1,185 @@
+"""Live streams over real connections to a real `bulletin serve` (memory broker, one worker)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+from bulletin.blogs import services
+from bulletin.blogs.models import LiveBlog
+from bulletin.blogs.validation import EntryFields
+from tests.realtime.conftest import api_publish
+from tests.realtime.support import SSEClient
+
+
+def _seq(blog: LiveBlog) -> int:
+    blog.refresh_from_db()
+    return blog.seq
+
+
+def _headlines(events) -> list[str]:
+    return [event.json()["data"]["entry"]["headline"] for event in events]
+
+
+def test_reader_with_since_gets_exactly_the_changes_after_it_then_live_ones(newsroom, serve):
+    for n in range(3):
+        services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline=f"old {n}"))
+    start = _seq(newsroom.blog)
+    services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="missed 1"))
+    services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="missed 2"))
+    server = serve()
+
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since={start}")
+    backlog = reader.events(2)
+    api_publish(server, newsroom, "live 1")
+    live = reader.events(1)
+
+    assert reader.status == 200
+    assert reader.headers["content-type"].startswith("text/event-stream")
+    assert reader.headers["cache-control"] == "no-cache"
+    assert reader.headers["x-accel-buffering"] == "no"
+    assert reader.retry is not None
+    assert _headlines(backlog) == ["missed 1", "missed 2"]
+    assert [event.id for event in backlog] == [start + 1, start + 2]
+    assert _headlines(live) == ["live 1"]
+    assert live[0].id == start + 3
+    assert reader.events(1, timeout=1) == []  # nothing twice
+
+
+def test_reader_that_misses_five_changes_gets_exactly_those_five_on_reconnect(newsroom, serve):
+    server = serve()
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    api_publish(server, newsroom, "seen")
+    last = reader.events(1)[0].id
+    reader.close()
+    for n in range(5):
+        api_publish(server, newsroom, f"while away {n}")
+
+    again = SSEClient(
+        server.port,
+        f"/live/{newsroom.blog.slug}/events?since=1",
+        headers={"Last-Event-ID": str(last)},
+    )
+    events = again.events(6, timeout=3)
+
+    assert _headlines(events) == [f"while away {n}" for n in range(5)]
+    assert [event.id for event in events] == list(range(last + 1, last + 6))
+
+
+def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, serve):
+    server = serve(broker="dbtail", dbtail_interval_ms="50")
+    entry = services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="v1"))
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    time.sleep(0.3)
+
+    services.update_entry(
+        newsroom.editor, entry, EntryFields(headline="v2"), correction_note="Name corrected"
+    )
+    services.set_key_points(newsroom.editor, newsroom.blog, ["Bridge closed"])
+    services.pin_entry(newsroom.editor, newsroom.blog, entry)
+    services.delete_entry(newsroom.editor, entry)
+    events = reader.events(4)
+
+    assert [event.kind for event in events] == ["entry", "blog", "blog", "delete"]
+    assert events[0].json()["data"]["entry"]["headline"] == "v2"
+    assert "Name corrected" in events[0].json()["data"]["html"]
+    assert events[1].json()["data"]["blog"]["key_points"][0]["text"] == "Bridge closed"
+    assert events[2].json()["data"]["blog"]["pinned_entry_id"] == entry.pk
+    assert events[3].json()["data"] == {"id": entry.pk, "seq": events[3].id}
+    assert [event.id for event in events] == sorted(event.id for event in events)
+
+
+def test_drafts_never_reach_readers_but_do_not_break_the_sequence(newsroom, serve):
+    server = serve()
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    api_publish(server, newsroom, "draft", status="draft")
+    api_publish(server, newsroom, "public")
+
+    events = reader.events(2, timeout=3)
+
+    assert _headlines(events) == ["public"]
+
+
+def test_reader_resumes_after_server_restart_without_losing_entries(newsroom, serve):
+    first = serve()
+    reader = SSEClient(first.port, f"/live/{newsroom.blog.slug}/events")
+    api_publish(first, newsroom, "before restart")
+    last = reader.events(1)[0].id
+    first.stop()
+    assert reader.wait_closed()
+
+    services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="while down"))
+    second = serve()
+    resumed = SSEClient(
+        second.port, f"/live/{newsroom.blog.slug}/events", headers={"Last-Event-ID": str(last)}
+    )
+    api_publish(second, newsroom, "after restart")
+
+    assert _headlines(resumed.events(2)) == ["while down", "after restart"]
+
+
+def test_keepalive_comments_arrive_on_an_idle_stream(newsroom, serve):
+    server = serve(sse_keepalive_seconds="1")
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    reader.events(1, timeout=2.5)
+    assert "keepalive" in reader.comments
+
+
+def test_ended_coverage_closes_streams_and_stops_reconnects(newsroom, serve):
+    server = serve(broker="dbtail", dbtail_interval_ms="50")
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    time.sleep(0.3)
+    services.end_coverage(newsroom.editor, newsroom.blog)
+
+    events = reader.events(1)
+
+    assert [event.kind for event in events] == ["end"]
+    assert reader.wait_closed()
+    again = SSEClient(
+        server.port,
+        f"/live/{newsroom.blog.slug}/events",
+        headers={"Last-Event-ID": str(events[0].id)},
+    )
+    assert again.status == 204
+
+
+def test_unknown_and_draft_blogs_answer_404_and_bad_since_400(newsroom, serve, django_db_blocker):
+    from tests.factories import Factory
+
+    draft = Factory().blog(live=False)
+    server = serve()
+    assert SSEClient(server.port, "/live/no-such-blog/events").status == 404
+    assert SSEClient(server.port, f"/live/{draft.slug}/events").status == 404
+    bad = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since=abc")
+    assert bad.status == 400
+
+
+def test_reader_ahead_of_the_server_is_told_to_reset(newsroom, serve):
+    server = serve()
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since=999")
+    events = reader.events(1)
+    assert [event.kind for event in events] == ["reset"]
+
+
+def test_polling_feed_on_the_edge_has_etag_304_and_cdn_headers(newsroom, serve):
+    server = serve()
+    api_publish(server, newsroom, "polled")
+    url = f"{server.base}/live/{newsroom.blog.slug}/changes?since=0"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        feed = json.loads(response.read())
+        etag = response.headers["ETag"]
+        cache = response.headers["Cache-Control"]
+
+    request = urllib.request.Request(url, headers={"If-None-Match": etag})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        status = 200
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+
+    assert etag == f'"{feed["seq"]}"'
+    assert cache == "public, max-age=1, stale-while-revalidate=5"
+    assert [c["kind"] for c in feed["changes"]][-1] == "entry"
+    assert status == 304
