@@ -54,8 +54,8 @@ def test_serve_shows_the_seeded_demo_blog_over_http_and_keeps_data_on_restart(tm
     server = subprocess.Popen(
         [sys.executable, "-m", "bulletin.cli", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
     try:

@@ -26,7 +26,7 @@ def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(ne
         )
         published_at.append(time.monotonic())
         received += reader.events(1, timeout=10)
-        received[-1].at = time.monotonic()  # type: ignore[attr-defined]
+        received[-1].at = time.monotonic()
 
     stalled_events = stalled.events(ENTRIES, timeout=5)
 
@@ -35,5 +35,5 @@ def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(ne
     ]
     assert stalled.closed, "the stalled reader should have been cut off"
     assert len(stalled_events) < ENTRIES
-    delays = [event.at - sent for event, sent in zip(received, published_at, strict=True)]  # type: ignore[attr-defined]
+    delays = [event.at - sent for event, sent in zip(received, published_at, strict=True)]
     print(f"other reader's delay with a stalled reader present: max {max(delays) * 1000:.0f} ms")

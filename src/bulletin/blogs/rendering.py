@@ -93,6 +93,7 @@ def render_entry_html(entry: Entry, data: dict[str, Any] | None = None) -> str:
             {
                 "entry": data,
                 "shown_at": timezone.localtime(shown_at, zone),
+                "shown_iso": iso(shown_at),
                 "edited_at": timezone.localtime(entry.edited_at, zone) if entry.edited_at else None,
             },
         ).strip()

@@ -41,17 +41,28 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "noopener noreferrer nofollow"
 
 _ANCHOR = re.compile(r'<a href="([^"]*)">')
+_URL_ATTRIBUTES = {("blockquote", "cite"), ("img", "src")}
+
+
+def _safe_url_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 checks the scheme of href and src, but not of cite: check every URL ourselves.
+    if (tag, attribute) in _URL_ATTRIBUTES:
+        scheme = urlsplit(value.strip()).scheme.lower()
+        return value if scheme in {"", "http", "https"} else None
+    return value
 
 
 @cache
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        # "*": nothing on every tag, which replaces nh3's default generic title and lang.
+        attributes={"*": set(), **{tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}},
         url_schemes=set(URL_SCHEMES),
         clean_content_tags={"script", "style", "template", "iframe", "object", "noscript"},
         strip_comments=True,
         link_rel=None,
+        attribute_filter=_safe_url_attribute,
     )
 
 

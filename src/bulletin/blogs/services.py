@@ -99,6 +99,8 @@ def update_blog(actor: Actor, blog: LiveBlog, fields: BlogFields) -> LiveBlog:
             blog.save()
             if {"language", "timezone", "slug"} & values.keys():
                 _rerender_entries(blog)
+                if blog.pinned_entry is not None:
+                    blog.pinned_entry.refresh_from_db()
             append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, actor=_user(actor))
     except IntegrityError:
         raise Conflict(
@@ -173,6 +175,7 @@ def set_key_points(
     linked = {entry_id for _text, entry_id in cleaned if entry_id is not None}
     with transaction.atomic():
         blog = lock_blog(blog.pk)
+        _require_open(blog)
         found = set(
             Entry.objects.filter(
                 blog=blog, pk__in=linked, status=EntryStatus.PUBLISHED
@@ -383,8 +386,8 @@ def update_entry(
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         entry = _locked_entry(blog, entry.pk)
-        values = clean_entry_fields(fields, entry.embed)
         _require_may_edit(actor, blog, entry)
+        values = clean_entry_fields(fields, entry.embed)
         _require_open(blog)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted and can no longer be edited")
@@ -437,7 +440,8 @@ def _transition(
         if target == EntryStatus.PUBLISHED:
             _check_publishable(entry.headline, entry.body)
             entry.published_at = now
-            entry.display_at = entry.scheduled_for or entry.display_at or now
+            # Published early by hand: readers see the real time, not the planned one.
+            entry.display_at = entry.display_at or now
             entry.scheduled_for = None
         if target == EntryStatus.SCHEDULED:
             entry.scheduled_for = scheduled_for
@@ -448,7 +452,7 @@ def _transition(
         ):
             entry.scheduled_for = None
         entry.status = target
-        if target == EntryStatus.DELETED and blog.pinned_entry_id == entry.pk:
+        if was_public and target != EntryStatus.PUBLISHED and blog.pinned_entry_id == entry.pk:
             blog.pinned_entry = None
             blog.save(update_fields=["pinned_entry"])
         _bump(entry, user)
@@ -518,6 +522,7 @@ def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         require(actor, blog, Action.CURATE)
+        _require_open(blog)
         entry = _locked_entry(blog, entry.pk)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted")

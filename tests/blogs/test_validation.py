@@ -1,0 +1,288 @@
+"""Refusals name the field, what was expected and what came."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bulletin.blogs.validation import (
+    BlogFields,
+    EntryFields,
+    check_coverage_window,
+    check_moment,
+    clean_blog_fields,
+    clean_correction,
+    clean_entry_fields,
+    clean_key_points,
+)
+from bulletin.errors import ValidationFailed
+
+NOON = datetime(2026, 1, 27, 12, 0, tzinfo=UTC)
+NAIVE_NOON = datetime(2026, 1, 27, 12, 0)  # no offset: what these tests are about
+
+
+def refusal(call, *args, **kwargs) -> ValidationFailed:
+    with pytest.raises(ValidationFailed) as refused:
+        call(*args, **kwargs)
+    return refused.value
+
+
+def entry(**given: Any) -> dict[str, Any]:
+    return clean_entry_fields(EntryFields(**given), {})
+
+
+def blog(**given: Any) -> dict[str, Any]:
+    return clean_blog_fields(BlogFields(**given))
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+def test_a_412_character_headline_is_refused_with_the_limit_and_the_length():
+    error = refusal(entry, headline="x" * 412)
+
+    assert error.message == "headline: must be at most 300 characters, got 412"
+    assert error.fields == {"headline": "must be at most 300 characters, got 412"}
+    assert error.as_dict() == {
+        "error": {
+            "code": "validation_error",
+            "message": "headline: must be at most 300 characters, got 412",
+            "fields": {"headline": "must be at most 300 characters, got 412"},
+        }
+    }
+
+
+def test_a_headline_of_exactly_300_characters_is_accepted():
+    assert entry(headline="x" * 300)["headline"] == "x" * 300
+
+
+def test_a_headline_is_one_line_with_runs_of_space_collapsed():
+    assert entry(headline="  Bridge\n closed \t now ")["headline"] == "Bridge closed now"
+
+
+def test_a_headline_with_a_nul_character_is_refused():
+    assert (
+        refusal(entry, headline="a\x00b").message
+        == "headline: must not contain NUL characters (U+0000)"
+    )
+
+
+def test_a_body_over_100000_bytes_is_refused_with_its_size():
+    body = "<p>" + "x" * 100_000 + "</p>"
+
+    assert refusal(entry, body=body).message == "body: must be at most 100000 bytes, got 100007"
+
+
+def test_the_body_limit_counts_bytes_not_characters():
+    body = "é" * 50_001  # 50,001 characters, 100,002 bytes of UTF-8
+
+    assert refusal(entry, body=body).message == "body: must be at most 100000 bytes, got 100002"
+
+
+def test_a_body_just_under_the_limit_is_accepted_and_sanitised():
+    body = "<p>" + "x" * (100_000 - 7) + "</p>"
+
+    assert entry(body=body)["body"] == body
+
+
+def test_the_body_limit_follows_the_setting(settings):
+    settings.BULLETIN = {**settings.BULLETIN, "MAX_BODY_BYTES": 10}
+
+    assert refusal(entry, body="<p>eleven</p>").message == "body: must be at most 10 bytes, got 13"
+
+
+def test_a_naive_display_time_is_refused_with_an_example_of_what_is_expected():
+    assert refusal(entry, display_at=NAIVE_NOON).message == (
+        "display_at: must include a time zone offset (e.g. 2026-01-27T14:32:00Z), "
+        "got 2026-01-27 12:00:00"
+    )
+
+
+def test_a_display_time_in_year_one_is_refused():
+    error = refusal(check_moment, "display_at", datetime(1, 1, 1, tzinfo=UTC))
+
+    assert error.message == (
+        "display_at: must be between 1900 and 2200, got 0001-01-01T00:00:00+00:00"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://files.example/a", "example.com/a", "https://"]
+)
+def test_a_related_link_must_be_http(url):
+    error = refusal(entry, related_url=url)
+
+    assert error.message == f"related_url: must be an http(s) URL, got {url!r}"
+
+
+def test_an_empty_related_link_clears_it():
+    assert entry(related_url="  ")["related_url"] == ""
+
+
+def test_flags_become_model_fields():
+    assert entry(key_event=True, breaking=False) == {"is_key_event": True, "is_breaking": False}
+
+
+def test_only_the_fields_given_are_returned():
+    assert entry() == {}
+
+
+@pytest.mark.django_db
+def test_unknown_author_ids_are_named():
+    assert (
+        refusal(entry, author_ids=[424242, 434343]).message
+        == "author_ids: must be ids of active users, got unknown id(s) [424242, 434343]"
+    )
+
+
+@pytest.mark.django_db
+def test_more_than_ten_authors_are_refused():
+    assert (
+        refusal(entry, author_ids=list(range(1, 12))).message
+        == "author_ids: must name at most 10 authors, got 11"
+    )
+
+
+@pytest.mark.django_db
+def test_an_inactive_author_is_refused(make):
+    gone = make.user(is_active=False)
+
+    assert refusal(entry, author_ids=[gone.pk]).fields.keys() == {"author_ids"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_image_is_refused():
+    assert (
+        refusal(entry, image_id=777777).message
+        == "image_id: must be the id of an uploaded image, got 777777"
+    )
+
+
+def test_an_empty_embed_url_removes_the_embed():
+    assert entry(embed_url="")["embed"] == {}
+
+
+def test_changing_only_the_embed_title_keeps_the_current_url():
+    current = {"provider": "link", "url": "https://example.org/a", "title": "Old"}
+
+    values = clean_entry_fields(EntryFields(embed_title="New"), current)
+
+    assert (values["embed"]["url"], values["embed"]["title"]) == ("https://example.org/a", "New")
+
+
+def test_a_correction_over_1000_characters_is_refused():
+    assert (
+        refusal(clean_correction, "x" * 1001).message
+        == "correction_note: must be at most 1000 characters, got 1001"
+    )
+
+
+# --- blogs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "slug", ["Storm Live", "storm--live", "-storm", "storm-", "stürm", "storm_live", "", "a" * 101]
+)
+def test_a_bad_slug_is_refused_with_an_example_and_what_came(slug):
+    error = refusal(blog, slug=slug)
+
+    assert error.message == (
+        "slug: must be 1 to 100 lowercase letters, digits and single hyphens "
+        f"(e.g. storm-live), got {slug!r}"
+    )
+
+
+@pytest.mark.parametrize("slug", ["storm", "storm-live-2026", "a" * 100])
+def test_a_good_slug_is_accepted(slug):
+    assert blog(slug=slug) == {"slug": slug}
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Mars/Olympus",
+        "",
+        "../etc/passwd",
+        "/etc/localtime",
+        "Europe/London/",
+        "America",
+        "zone.tab",
+    ],
+)
+def test_an_unknown_time_zone_is_refused(zone):
+    assert (
+        refusal(blog, timezone=zone).message
+        == f"timezone: must be an IANA time zone such as Europe/London, got {zone!r}"
+    )
+
+
+def test_an_iana_time_zone_is_accepted():
+    assert blog(timezone="America/New_York") == {"timezone": "America/New_York"}
+
+
+@pytest.mark.parametrize("language", ["xx", "english", ""])
+def test_an_unknown_language_is_refused(language):
+    assert (
+        refusal(blog, language=language).message
+        == f"language: must be a language code such as en, de or fr, got {language!r}"
+    )
+
+
+def test_a_known_language_is_accepted():
+    assert blog(language="de") == {"language": "de"}
+
+
+def test_an_unknown_order_is_refused_with_the_choices():
+    assert (
+        refusal(blog, order="random").message
+        == "order: must be one of newest_first, oldest_first, got 'random'"
+    )
+
+
+def test_an_empty_title_is_refused():
+    assert refusal(blog, title="   ").message == "title: must not be empty"
+
+
+def test_a_title_over_200_characters_is_refused():
+    assert (
+        refusal(blog, title="t" * 201).message == "title: must be at most 200 characters, got 201"
+    )
+
+
+@pytest.mark.parametrize("field", ["coverage_start", "coverage_end"])
+def test_a_naive_coverage_time_is_refused(field):
+    assert refusal(blog, **{field: NAIVE_NOON}).fields.keys() == {field}
+
+
+def test_coverage_ending_before_it_starts_is_refused_with_both_times():
+    error = refusal(check_coverage_window, NOON, NOON.replace(hour=11))
+
+    assert error.message == (
+        "coverage_end: must not be before coverage_start (2026-01-27T12:00:00+00:00), "
+        "got 2026-01-27T11:00:00+00:00"
+    )
+
+
+# --- key points --------------------------------------------------------------------------
+
+
+def test_more_than_twelve_key_points_are_refused():
+    assert (
+        refusal(clean_key_points, [("point", None)] * 13).message
+        == "key_points: must hold at most 12 points, got 13"
+    )
+
+
+def test_an_empty_key_point_is_refused_by_its_position():
+    error = refusal(clean_key_points, [("fine", None), ("  ", None)])
+
+    assert error.message == "key_points[1]: must not be empty"
+
+
+def test_a_key_point_over_280_characters_is_refused():
+    assert (
+        refusal(clean_key_points, [("k" * 281, None)]).message
+        == "key_points[0]: must be at most 280 characters, got 281"
+    )
