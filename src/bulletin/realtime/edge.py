@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,16 +20,20 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
+from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed
 from bulletin.realtime import protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.hub import Hub
+from bulletin.realtime.store import BlogState
 
 logger = logging.getLogger("bulletin.realtime")
 
 ROUTE = re.compile(r"^/live/([a-z0-9]+(?:-[a-z0-9]+)*)/(events|changes)$")
 MAX_SEQ = 2**63 - 1
+STATE_CACHE_SECONDS = 1.0
+STATE_CACHE_SIZE = 10_000
 FINISH_SECONDS = 1.0
 
 Scope = dict[str, Any]
@@ -80,6 +85,23 @@ class Edge:
         self.hub: Hub | None = None
         self.broker: Broker | None = None
         self._starting: asyncio.Lock | None = None
+        # slug → (state or None, when it expires): readers arrive by the thousand, and a
+        # second-old status is good enough to admit them (the hub reads the exact seq).
+        self._states: dict[str, tuple[BlogState | None, float]] = {}
+
+    def _forget_state(self, event: ChangeEvent) -> None:
+        self._states.pop(event.slug, None)
+
+    async def _state(self, slug: str) -> BlogState | None:
+        now = time.monotonic()
+        cached = self._states.get(slug)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        state = await store.blog_state(slug)
+        if len(self._states) > STATE_CACHE_SIZE:
+            self._states.clear()
+        self._states[slug] = (state, now + STATE_CACHE_SECONDS)
+        return state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -123,7 +145,10 @@ class Edge:
         async with self._starting:
             if self.hub is not None:
                 return
-            hub = Hub(keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"])
+            hub = Hub(
+                keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"],
+                on_blog_change=self._forget_state,
+            )
             await hub.start()
             broker = runtime.broker()
             await broker.start(hub)
@@ -141,13 +166,11 @@ class Edge:
 
     async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
         since = _since(scope)
-        state = await store.blog_state(slug)
+        state = await self._state(slug)
         if state is None or not state.public:
             await _error(send, 404, "not_found", f"no live blog called {slug!r}")
             return
-        if since is None:
-            since = state.seq
-        if state.status != BlogStatus.LIVE and since >= state.seq:
+        if state.status != BlogStatus.LIVE and (since is None or since >= state.seq):
             await _respond(send, 204)  # coverage is over: EventSource stops reconnecting
             return
         if self.hub is None:
