@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make .venv with python3 and install Bulletin into it: "runtime" or "dev" extras.
+# Make .venv with python3 and install Bulletin into it: "runtime", or "dev" (tests, lint, bench).
 # On a fresh Debian, python3's venv module may be missing: install it when we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 if [ "$kind" = dev ]; then
-  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  # The benchmark's packages too: `make test` runs a small fan-out so that it keeps working.
+  .venv/bin/python -m pip install --quiet -e '.[dev,bench]'
 else
   .venv/bin/python -m pip install --quiet -e .
 fi

@@ -1,0 +1,230 @@
+"""The load side of the fan-out benchmark: one process holding thousands of SSE readers.
+
+Raw asyncio streams (uvloop when installed): each reader writes its GET by hand, checks for
+``200`` and ``text/event-stream``, then reads lines (de-chunking if needed). When a ``data:``
+line carries ``bench-ts:<publish time_ns>`` the reader records ``now - publish``.
+
+Talks to the parent over a Pipe: it sends ``("ready", summary)`` once every reader has
+connected or failed, ``("done", None)`` once every connected reader has seen the expected
+number of markers, and ``("result", result)`` after the parent sends ``"finish"`` (or its own
+deadline passes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import resource
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+MARKER = re.compile(rb"bench-ts:(\d+)")
+LINE_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    host: str
+    port: int
+    path: str
+    readers: int
+    expected_markers: int
+    connect_concurrency: int
+    connect_timeout: float
+    max_seconds: float
+
+
+@dataclass
+class LoadState:
+    spec: LoadSpec
+    connected: int = 0
+    failed: int = 0
+    done: int = 0
+    ended: int = 0  # streams that closed or broke before the end
+    duplicates: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    latencies: dict[int, list[int]] = field(default_factory=dict)  # marker -> ns per reader
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+    all_done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def settle_one(self) -> None:
+        if self.connected + self.failed >= self.spec.readers:
+            self.settled.set()
+
+
+class BadResponse(Exception):
+    pass
+
+
+async def _open(spec: LoadSpec) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+    reader, writer = await asyncio.open_connection(spec.host, spec.port, limit=LINE_LIMIT)
+    request = (
+        f"GET {spec.path} HTTP/1.1\r\nHost: {spec.host}:{spec.port}\r\n"
+        "Accept: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n"
+    )
+    writer.write(request.encode("latin-1"))
+    status = await reader.readline()
+    if not status.startswith(b"HTTP/1.1 200"):
+        writer.close()
+        raise BadResponse(f"status {status[:40].decode('latin-1', 'replace').strip()!r}")
+    chunked = False
+    event_stream = False
+    for _ in range(100):
+        line = (await reader.readline()).strip().lower()
+        if not line:
+            break
+        if line.startswith(b"transfer-encoding:") and b"chunked" in line:
+            chunked = True
+        elif line.startswith(b"content-type:") and b"text/event-stream" in line:
+            event_stream = True
+    if not event_stream:
+        writer.close()
+        raise BadResponse("content-type is not text/event-stream")
+    return reader, writer, chunked
+
+
+def _on_line(line: bytes, now: int, seen: set[int], state: LoadState) -> None:
+    if not line.startswith(b"data:"):
+        return
+    match = MARKER.search(line)  # first one only: a data line may repeat the headline in HTML
+    if match is None:
+        return
+    marker = int(match.group(1))
+    if marker in seen:
+        state.duplicates += 1
+        return
+    seen.add(marker)
+    state.latencies.setdefault(marker, []).append(now - marker)
+    if len(seen) == state.spec.expected_markers:
+        state.done += 1
+        if state.done >= state.connected and state.settled.is_set():
+            state.all_done.set()
+
+
+async def _consume(reader: asyncio.StreamReader, chunked: bool, state: LoadState) -> None:
+    seen: set[int] = set()
+    if not chunked:
+        while line := await reader.readline():
+            _on_line(line.rstrip(b"\r\n"), time.time_ns(), seen, state)
+        return
+    pending = b""
+    while size_line := await reader.readline():
+        size = int(size_line.split(b";", 1)[0], 16)
+        if size == 0:
+            return
+        chunk = await reader.readexactly(size + 2)
+        now = time.time_ns()
+        *lines, pending = (pending + chunk[:-2]).split(b"\n")
+        for line in lines:
+            _on_line(line.rstrip(b"\r"), now, seen, state)
+
+
+async def _one_reader(
+    state: LoadState, gate: asyncio.Semaphore, writers: list[asyncio.StreamWriter]
+) -> None:
+    async with gate:
+        try:
+            reader, writer, chunked = await asyncio.wait_for(
+                _open(state.spec), state.spec.connect_timeout
+            )
+        except (OSError, TimeoutError, BadResponse, ValueError) as exc:
+            state.failed += 1
+            state.errors[f"connect: {type(exc).__name__}: {exc}"[:120]] += 1
+            state.settle_one()
+            return
+    writers.append(writer)
+    state.connected += 1
+    state.settle_one()
+    try:
+        await _consume(reader, chunked, state)
+        state.errors["stream ended by server"] += 1
+    except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        state.errors[f"stream: {type(exc).__name__}"] += 1
+    state.ended += 1
+
+
+async def _run(spec: LoadSpec, conn: Connection) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    state = LoadState(spec)
+    finish = asyncio.Event()
+
+    def on_parent_message() -> None:
+        # The parent's only message is "finish"; EOF (the parent died) means the same.
+        with contextlib.suppress(EOFError, OSError):
+            conn.recv()
+        loop.remove_reader(conn.fileno())
+        finish.set()
+
+    loop.add_reader(conn.fileno(), on_parent_message)
+    deadline = loop.time() + spec.max_seconds
+    gate = asyncio.Semaphore(spec.connect_concurrency)
+    writers: list[asyncio.StreamWriter] = []
+    started = time.monotonic()
+    tasks = [asyncio.create_task(_one_reader(state, gate, writers)) for _ in range(spec.readers)]
+    if spec.readers == 0:
+        state.settled.set()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(state.settled.wait(), max(0.0, deadline - loop.time()))
+    connect_seconds = time.monotonic() - started
+    conn.send(
+        (
+            "ready",
+            {
+                "connected": state.connected,
+                "failed": state.failed,
+                "connect_seconds": connect_seconds,
+            },
+        )
+    )
+    if state.done >= state.connected:
+        state.all_done.set()
+    done_wait = asyncio.create_task(state.all_done.wait())
+    finish_wait = asyncio.create_task(finish.wait())
+    await asyncio.wait(
+        {done_wait, finish_wait},
+        timeout=max(0.0, deadline - loop.time()),
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    if state.all_done.is_set():
+        conn.send(("done", None))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(finish.wait(), max(0.0, deadline - loop.time()))
+    loop.remove_reader(conn.fileno())  # no-op when "finish" already removed it
+    for task in (*tasks, done_wait, finish_wait):
+        task.cancel()
+    await asyncio.gather(*tasks, done_wait, finish_wait, return_exceptions=True)
+    for writer in writers:
+        writer.transport.abort()  # no graceful close: 10,000 of them would take a while
+    return {
+        "connected": state.connected,
+        "failed": state.failed,
+        "ended_early": state.ended,
+        "duplicates": state.duplicates,
+        "errors": dict(state.errors.most_common(10)),
+        "latencies": state.latencies,
+        "connect_seconds": connect_seconds,
+    }
+
+
+def run_load_process(spec: LoadSpec, conn: Connection) -> None:
+    """Entry point of one load process (started by multiprocessing)."""
+    # Ctrl-C reaches the whole process group: the parent cleans up and kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    try:
+        import uvloop
+
+        loop_factory: Any = uvloop.new_event_loop
+    except ImportError:
+        loop_factory = None
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        result = runner.run(_run(spec, conn))
+    conn.send(("result", result))
+    conn.close()
