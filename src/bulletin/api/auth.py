@@ -26,7 +26,7 @@ class ApiTokenAuth(HttpBearer):
 
     def __init__(self, scope: str) -> None:
         super().__init__()
-        self.scope = scope
+        self.scope = str(scope)
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         found = (
@@ -58,8 +58,21 @@ def anonymous(request: HttpRequest) -> AnonymousUser:
     return AnonymousUser()
 
 
+class SignedInSession(SessionAuth):
+    """The desk's session cookie; the CSRF check applies only when someone is signed in.
+
+    Without this, an anonymous write would be refused for its missing CSRF token (403)
+    instead of for being anonymous (401).
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 def _session(csrf: bool) -> SessionAuth:
-    return SessionAuth(csrf=csrf)
+    return SignedInSession(csrf=csrf)
 
 
 # Reads: members see drafts, everyone else sees what is public.

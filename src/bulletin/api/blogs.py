@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from ninja import Router
+from ninja import Router, Status
 
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
@@ -45,10 +45,10 @@ def list_blogs(request: ApiRequest) -> dict[str, object]:
 
 
 @router.post("/blogs", response={201: BlogOut, **ERRORS}, auth=auth.WRITE)
-def create_blog(request: ApiRequest, payload: BlogCreateIn) -> tuple[int, dict[str, object]]:
+def create_blog(request: ApiRequest, payload: BlogCreateIn) -> Status[dict[str, object]]:
     """Create a live blog (in draft); you become its owner."""
     blog = services.create_blog(request.auth, BlogFields(**payload.model_dump()))
-    return 201, blog_json(blog)
+    return Status(201, blog_json(blog))
 
 
 @router.get("/blogs/{slug}", response={200: BlogOut, **ERRORS}, auth=auth.READ)

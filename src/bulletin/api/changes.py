@@ -10,7 +10,7 @@ from ninja import P, QueryEx, Router
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import MAX_ID, ChangeFeedOut, ErrorOut
-from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed
+from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
 
 router = Router(tags=["changes"])
 
@@ -30,7 +30,7 @@ def changes(
     blog = lookups.blog(slug, request.auth)
     etag = f'"{blog.seq}"'
     cache = FEED_CACHE_CONTROL
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = cache

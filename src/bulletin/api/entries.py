@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from ninja import P, PathEx, QueryEx, Router
+from ninja import P, PathEx, QueryEx, Router, Status
 
 from bulletin.accounts.permissions import Action, require
 from bulletin.api import auth, lookups
@@ -60,7 +60,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment_text, id_text = base64.urlsafe_b64decode(padded).decode().split("|")
         moment = datetime.fromisoformat(moment_text)
         entry_id = int(id_text)
-        if moment.tzinfo is None or not 0 < entry_id <= MAX_ID:
+        if moment.tzinfo is None or not 0 < entry_id <= MAX_ID or not 1900 <= moment.year <= 2200:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed.on(
@@ -112,9 +112,7 @@ def _page(blog: LiveBlog, status: str, cursor: str | None, limit: int) -> list[E
 
 
 @router.post("/blogs/{slug}/entries", response={201: EntryOut, **ERRORS}, auth=auth.WRITE)
-def create_entry(
-    request: ApiRequest, slug: str, payload: EntryCreateIn
-) -> tuple[int, dict[str, Any]]:
+def create_entry(request: ApiRequest, slug: str, payload: EntryCreateIn) -> Status[dict[str, Any]]:
     """Publish now (default), or save as draft, submit for review, or schedule."""
     blog = lookups.blog(slug, request.auth)
     entry = services.create_entry(
@@ -124,7 +122,7 @@ def create_entry(
         status=payload.status,
         scheduled_for=payload.scheduled_for,
     )
-    return 201, _out(entry)
+    return Status(201, _out(entry))
 
 
 @router.get("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS}, auth=auth.READ)
@@ -174,11 +172,11 @@ def update_entry(
 
 
 @router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS}, auth=auth.WRITE)
-def delete_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> tuple[int, None]:
+def delete_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> Status[None]:
     """Remove the entry from the stream; readers are told it is gone."""
     entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
     services.delete_entry(request.auth, entry)
-    return 204, None
+    return Status(204, None)
 
 
 def _workflow(name: str, doc: str, action: Any) -> None:
@@ -240,7 +238,7 @@ def pin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, An
 @router.delete(
     "/blogs/{slug}/entries/{entry_id}/pin", response={204: None, **ERRORS}, auth=auth.WRITE
 )
-def unpin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> tuple[int, None]:
+def unpin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> Status[None]:
     """Unpin the entry (nothing happens if another entry is pinned)."""
     blog = lookups.blog(slug, request.auth)
     entry = lookups.entry(blog, entry_id, request.auth)
@@ -248,4 +246,4 @@ def unpin_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> tuple[int,
         services.pin_entry(request.auth, blog, None)
     else:
         require(request.auth, blog, Action.CURATE)
-    return 204, None
+    return Status(204, None)

@@ -6,6 +6,7 @@ Pydantic's messages are rewritten to say what was expected and what came
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,15 @@ def describe(value: Any) -> str:
         if type(value) is kind:
             return name
     return type(value).__name__
+
+
+def shown(value: Any) -> str:
+    """A value as the caller wrote it in JSON (null, true, "text"), cut short."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -94,16 +104,14 @@ def pydantic_message(error: dict[str, Any]) -> str:
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         bound = next(iter(ctx.items()), ("", ""))
         words = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
-        return f"must be {words.get(bound[0], bound[0])} {bound[1]}, got {value!r}"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}, got {value!r}"
-    if kind == "enum":
-        return f"must be one of {ctx.get('expected')}, got {value!r}"
+        return f"must be {words.get(bound[0], bound[0])} {bound[1]}, got {shown(value)}"
+    if kind in {"literal_error", "enum"}:
+        return f"must be one of {ctx.get('expected')}, got {shown(value)}"
     if kind == "string_pattern_mismatch":
-        return f"must match {ctx.get('pattern')}, got {str(value)[:80]!r}"
+        return f"must match {ctx.get('pattern')}, got {shown(value)}"
     if kind in _EXPECTED:
-        shown = repr(value)[:60] if isinstance(value, str | int | float) else got
-        return f"must be {_EXPECTED[kind]}, got {shown}"
+        what = shown(value) if isinstance(value, str | int | float) else got
+        return f"must be {_EXPECTED[kind]}, got {what}"
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "is not valid")))
     return f"{error.get('msg', 'is not valid')}, got {got}"

@@ -6,9 +6,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from bulletin.blogs.models import HEADLINE_MAX, KEY_POINT_MAX, MAX_KEY_POINTS, TITLE_MAX
+from bulletin.blogs.models import (
+    HEADLINE_MAX,
+    KEY_POINT_MAX,
+    MAX_KEY_POINTS,
+    SLUG_PATTERN,
+    TITLE_MAX,
+)
 
 
 class StrictIn(Schema):
@@ -18,10 +24,18 @@ class StrictIn(Schema):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_nul(cls, data: Any) -> Any:
-        if _has_nul(data):
-            raise ValueError("text must not contain NUL characters (U+0000)")
+    def _refuse_nul_in_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(_has_nul(key) for key in data):
+            raise ValueError("field names must not contain NUL characters (U+0000)")
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL in text; say so for the field that holds it.
+        if _has_nul(value):
+            raise ValueError("must not contain NUL characters (U+0000)")
+        return value
 
 
 def _has_nul(value: Any) -> bool:
@@ -57,7 +71,7 @@ class ErrorOut(Schema):
 
 
 class BlogCreateIn(StrictIn):
-    slug: str = Field(max_length=100, examples=["harbour-storm"])
+    slug: str = Field(max_length=100, pattern=SLUG_PATTERN, examples=["harbour-storm"])
     title: str = Field(max_length=TITLE_MAX, examples=["Harbour storm: Live Updates"])
     description: str = Field(default="", max_length=2000)
     language: str = Field(default="en", max_length=16)
@@ -71,7 +85,7 @@ class BlogCreateIn(StrictIn):
 class BlogPatchIn(StrictIn):
     """Send only the fields to change."""
 
-    slug: str = Field(default="", max_length=100)
+    slug: str = Field(default="", max_length=100, pattern=SLUG_PATTERN)
     title: str = Field(default="", max_length=TITLE_MAX)
     description: str = Field(default="", max_length=2000)
     language: str = Field(default="en", max_length=16)

@@ -82,7 +82,12 @@ def recognise(url: str, *, title: str = "", description: str = "") -> Embed:
         raise ValidationFailed.on(
             "embed_url", f"must be at most {MAX_URL} characters, got {len(url)}"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise ValidationFailed.on(
+            "embed_url", f"must be a valid URL ({exc}), got {url[:80]!r}"
+        ) from None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValidationFailed.on("embed_url", f"must be an http(s) URL, got {url[:80]!r}")
     host = parts.netloc.lower()

@@ -74,3 +74,12 @@ def change_feed(blog: LiveBlog, since: int, page: int = FEED_PAGE) -> dict[str, 
             for row in rows
         ],
     }
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag (weak or strong, one of a list)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))

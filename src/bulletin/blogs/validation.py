@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -126,10 +126,20 @@ def clean_url(field: str, value: str) -> str:
     if not value:
         return ""
     _max_chars(field, value, URL_MAX)
-    parts = urlsplit(value)
+    parts = split_url(field, value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValidationFailed.on(field, f"must be an http(s) URL, got {value[:80]!r}")
     return value
+
+
+def split_url(field: str, value: str) -> SplitResult:
+    """``urlsplit`` that turns an unparsable URL into a clear refusal."""
+    try:
+        return urlsplit(value)
+    except ValueError as exc:
+        raise ValidationFailed.on(
+            field, f"must be a valid URL ({exc}), got {value[:80]!r}"
+        ) from None
 
 
 def clean_body(value: str) -> str:
