@@ -86,6 +86,8 @@ def _database(url: str) -> dict[str, Any]:
         name = Path(db["NAME"])
         if not name.is_absolute():
             name = Path.cwd() / name
+        # SQLite creates the file but not its folder: a fresh checkout has no var/ yet.
+        name.parent.mkdir(parents=True, exist_ok=True)
         db["NAME"] = str(name)
         # IMMEDIATE transactions take the write lock up front, so two writers queue on the
         # busy timeout instead of failing with "database is locked" on lock upgrade.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -94,6 +95,9 @@ class HubStats:
     delivered_events: int = 0
     slow_readers_dropped: int = 0
     backfills: int = 0
+    # Time spent writing one event to every reader of its blog (the per-change cost).
+    last_broadcast_seconds: float = 0.0
+    max_broadcast_seconds: float = 0.0
 
 
 class Hub:
@@ -217,12 +221,23 @@ class Hub:
     # --- writing to readers ----------------------------------------------------------
 
     def _broadcast(self, channel: Channel, data: bytes, seq: int) -> None:
+        started = time.perf_counter()
         message = {"type": "http.response.body", "body": data, "more_body": True}
         framed = chunk(data)
         for reader in tuple(channel.readers):
             if reader.live:
                 reader.last_seq = seq
                 self._write(channel, reader, message, framed)
+        took = time.perf_counter() - started
+        self.stats.last_broadcast_seconds = took
+        self.stats.max_broadcast_seconds = max(self.stats.max_broadcast_seconds, took)
+        logger.debug(
+            "seq %s of %s written to %d readers in %.1f ms",
+            seq,
+            channel.state.slug,
+            len(channel.readers),
+            took * 1000,
+        )
 
     def _write(
         self, channel: Channel, reader: Reader, message: dict[str, Any], framed: bytes
