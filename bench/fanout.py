@@ -107,6 +107,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="Run the sse-starlette reference with default GC settings.",
     )
+    p.add_argument(
+        "--nchan-workers",
+        type=int,
+        default=1,
+        help="nginx worker processes for nchan (default 1). One process may hold 20,000 open "
+        "files here, so 20,000 readers need 2.",
+    )
     p.add_argument("--json", dest="json_path", help="Also write all figures to this file.")
     args = p.parse_args(argv)
     args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
@@ -122,7 +129,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def make_target(name: str, args: argparse.Namespace) -> Target:
     if name == "nchan":
-        return NchanTarget(max_readers=args.readers)
+        return NchanTarget(max_readers=args.readers, workers=args.nchan_workers)
     if name == "sse-starlette":
         return SseStarletteTarget(plain_gc=args.sse_starlette_plain_gc)
     return BulletinTarget(args.mode, args.workers, args.database_url, args.redis_url)

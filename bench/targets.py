@@ -202,7 +202,7 @@ class SseStarletteTarget(Target):
 NCHAN_MODULE = Path("/usr/lib/nginx/modules/ngx_nchan_module.so")
 NGINX_CONF = """\
 load_module {module};
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile {nofile};
 daemon off;
 master_process on;
@@ -239,16 +239,17 @@ http {{
 class NchanTarget(Target):
     name = "nchan"
 
-    def __init__(self, max_readers: int) -> None:
+    def __init__(self, max_readers: int, workers: int = 1) -> None:
         super().__init__()
         self.max_readers = max_readers
+        self.workers = workers
 
     @property
     def stream_path(self) -> str:
         return "/sub"
 
     def describe(self) -> str:
-        return f"{self.name} (nginx, 1 worker, 512m shared memory)"
+        return f"{self.name} (nginx, {self.workers} worker(s), 512m shared memory)"
 
     def start(self) -> None:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -266,6 +267,7 @@ class NchanTarget(Target):
                 port=self.port,
                 connections=connections,
                 nofile=nofile,
+                workers=self.workers,
             )
         )
         # -e: the error log before the config is read (else /var/log/nginx/error.log).

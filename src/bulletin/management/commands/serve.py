@@ -81,6 +81,7 @@ class Command(BulletinCommand):
                 loop="uvloop",
                 http="httptools",
                 lifespan="on",
+                interface="asgi3",
                 proxy_headers=True,
                 # One log line per request costs more than serving an event to a reader.
                 # Live streams never finish by themselves: on shutdown, give them a moment,
