@@ -35,16 +35,12 @@ KEEPALIVE_SECONDS = 15.0
 RESYNC_SECONDS = 5.0
 
 
-# A reader whose socket holds more unsent bytes than this is cut off.
-WRITE_BUFFER_LIMIT = 256 * 1024
-
-
 def _direct_cycle(send: Send) -> Any:
     """The uvicorn (httptools) response cycle behind ``send``, when we may write to it directly.
 
     Writing pre-framed chunks to the transport costs one call per reader instead of a
     coroutine, a message dict and a join. It relies on uvicorn's httptools cycle (its
-    ``transport``, ``chunked_encoding`` and ``disconnected``); any other server gets the
+    ``transport``, ``flow``, ``chunked_encoding`` and ``disconnected``); any other server gets the
     portable path through ``send``.
     """
     cycle = getattr(send, "__self__", None)
@@ -246,15 +242,12 @@ class Hub:
         if cycle is not None:
             if cycle.disconnected or cycle.response_complete:
                 return  # its task notices the disconnect and detaches
-            transport = cycle.transport
-            if transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT:
-                self.stats.slow_readers_dropped += 1
-                reader.live = False
-                reader.reason = "slow"
-                channel.readers.discard(reader)
-                transport.abort()  # the server sees the disconnect and ends the request
+            # uvicorn pauses writing once the transport holds more than its high-water mark.
+            if cycle.flow.write_paused:
+                self._drop_slow(channel, reader)
+                cycle.transport.abort()  # the server sees the disconnect and ends the request
                 return
-            transport.write(framed)
+            cycle.transport.write(framed)
             return
         # Portable path: drive the server's send() by hand. When the socket can take the
         # bytes it finishes without suspending. If it would wait for the socket to drain,
@@ -268,8 +261,14 @@ class Hub:
         except Exception:
             logger.debug("writing to a reader failed", exc_info=True)
         sending.close()  # type: ignore[attr-defined]
-        self.stats.slow_readers_dropped += 1
+        self._drop_slow(channel, reader)
         self._close(channel, reader, "slow")
+
+    def _drop_slow(self, channel: Channel, reader: Reader) -> None:
+        self.stats.slow_readers_dropped += 1
+        reader.live = False
+        reader.reason = "slow"
+        channel.readers.discard(reader)
 
     def _keepalive(self) -> None:
         message = {"type": "http.response.body", "body": protocol.KEEPALIVE, "more_body": True}
