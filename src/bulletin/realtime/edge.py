@@ -165,16 +165,26 @@ class Edge:
 
     # --- the live stream -----------------------------------------------------------------
 
-    async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+    async def _admit(
+        self, scope: Scope, send: Send, slug: str, *, fresh: bool
+    ) -> tuple[BlogState, int | None] | None:
+        """The blog and the reader's ``since``, or None after answering 400 or 404."""
         try:
             since = _since(scope)
         except BadRequest as exc:
             await _error(send, 400, "validation_error", str(exc))
-            return
-        state = await self._state(slug)
+            return None
+        state = await (store.blog_state(slug) if fresh else self._state(slug))
         if state is None or not state.public:
             await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            return None
+        return state, since
+
+    async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+        admitted = await self._admit(scope, send, slug, fresh=False)
+        if admitted is None:
             return
+        state, since = admitted
         if state.status != BlogStatus.LIVE and (since is None or since >= state.seq):
             await _respond(send, 204)  # coverage is over: EventSource stops reconnecting
             return
@@ -206,21 +216,17 @@ class Edge:
     # --- the polling feed ----------------------------------------------------------------
 
     async def _changes(self, scope: Scope, send: Send, slug: str) -> None:
-        try:
-            since = _since(scope) or 0
-        except BadRequest as exc:
-            await _error(send, 400, "validation_error", str(exc))
+        # Always a fresh seq here: the ETag must name exactly what the feed holds.
+        admitted = await self._admit(scope, send, slug, fresh=True)
+        if admitted is None:
             return
-        state = await store.blog_state(slug)
-        if state is None or not state.public:
-            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
-            return
+        state, since = admitted
         etag = f'"{state.seq}"'.encode()
         headers = [(b"etag", etag), (b"cache-control", FEED_CACHE_CONTROL.encode())]
         if etag_matches(_header(scope, b"if-none-match"), etag.decode()):
             await _respond(send, 304, b"", headers)
             return
-        feed = await _feed(slug, since)
+        feed = await _feed(slug, since or 0)
         if feed is None:
             await _error(send, 404, "not_found", f"no live blog called {slug!r}")
             return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from bulletin.blogs.events import ChangeEvent
 from bulletin.realtime.hub import Hub
@@ -33,3 +35,51 @@ class Broker:
 
     async def stop(self) -> None:
         self.hub = None
+
+
+RECONNECT_SECONDS = (0.1, 0.5, 1.0, 2.0)
+
+
+class ListeningBroker(Broker):
+    """A broker whose hubs listen on a connection that may drop: it reconnects with backoff
+    and, once back, makes the hub resync so that nothing said meanwhile is missed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, hub: Hub) -> None:
+        await super().start(hub)
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        await super().stop()
+
+    async def listen(self, on_ready: Callable[[], Awaitable[None]]) -> None:
+        """Connect, call ``on_ready`` once subscribed, then feed the hub until the link drops."""
+        raise NotImplementedError
+
+    async def _run(self) -> None:
+        attempt = 0
+
+        async def ready() -> None:
+            nonlocal attempt
+            if attempt and self.hub is not None:
+                await self.hub.resync()  # catch up on what passed while we were away
+            attempt = 0
+
+        while True:
+            try:
+                await self.listen(ready)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.reconnects += 1
+                delay = RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)]
+                attempt += 1
+                logger.warning(
+                    "%s broker lost its connection; reconnecting in %.1fs", self.name, delay
+                )
+                await asyncio.sleep(delay)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 
 from bulletin.blogs.events import ChangeEvent
-from bulletin.realtime.brokers.base import Broker
-from bulletin.realtime.hub import Hub
+from bulletin.realtime.brokers.base import ListeningBroker
 
 logger = logging.getLogger("bulletin.realtime.broker")
 
 CHANNEL = "bulletin:changes"
-RECONNECT_SECONDS = (0.1, 0.5, 1.0, 2.0)
 
 
 def encode(event: ChangeEvent) -> str:
@@ -40,7 +38,7 @@ def decode(raw: bytes | str) -> ChangeEvent:
     return ChangeEvent(**data)
 
 
-class RedisBroker(Broker):
+class RedisBroker(ListeningBroker):
     name = "redis"
 
     def __init__(self, url: str) -> None:
@@ -49,7 +47,6 @@ class RedisBroker(Broker):
             raise ValueError("the redis broker needs BULLETIN_REDIS_URL, got nothing")
         self.url = url
         self._publisher: redis.Redis | None = None
-        self._task: asyncio.Task[None] | None = None
 
     def publish(self, event: ChangeEvent) -> None:
         try:
@@ -64,37 +61,16 @@ class RedisBroker(Broker):
             logger.warning("could not publish change %s#%s to Redis", event.slug, event.seq)
             self.deliver_locally(event)
 
-    async def start(self, hub: Hub) -> None:
-        await super().start(hub)
-        self._task = asyncio.create_task(self._listen())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-        await super().stop()
-
-    async def _listen(self) -> None:
-        attempt = 0
-        while True:
-            client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2)
-            try:
-                async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
-                    if attempt and self.hub is not None:
-                        await self.hub.resync()  # catch up on what passed while we were away
-                    attempt = 0
-                    async for message in pubsub.listen():
-                        if message.get("type") != "message" or self.hub is None:
-                            continue
-                        event = decode(message["data"])
-                        self.hub.notify(event.blog_id, event.seq, event)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                self.reconnects += 1
-                delay = RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)]
-                attempt += 1
-                logger.warning("Redis subscription lost; reconnecting in %.1fs", delay)
-                await asyncio.sleep(delay)
-            finally:
-                await client.aclose()
+    async def listen(self, on_ready: Callable[[], Awaitable[None]]) -> None:
+        client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2)
+        try:
+            async with client.pubsub() as pubsub:
+                await pubsub.subscribe(CHANNEL)
+                await on_ready()
+                async for message in pubsub.listen():
+                    if message.get("type") != "message" or self.hub is None:
+                        continue
+                    event = decode(message["data"])
+                    self.hub.notify(event.blog_id, event.seq, event)
+        finally:
+            await client.aclose()
