@@ -185,6 +185,12 @@ class Edge:
         if admitted is None:
             return
         state, since = admitted
+        if since is None:
+            # "From now" means from this request: fix the seq before answering, so that a
+            # change committed while the stream opens is not missed.
+            fresh = await store.blog_state(slug)
+            state = fresh if fresh is not None else state
+            since = state.seq
         if state.status != BlogStatus.LIVE and (since is None or since >= state.seq):
             await _respond(send, 204)  # coverage is over: EventSource stops reconnecting
             return
