@@ -5,3 +5,9 @@ class ReaderConfig(AppConfig):
     name = "bulletin.reader"
     label = "reader"
     verbose_name = "Reader pages"
+
+    def ready(self) -> None:
+        from bulletin.blogs.events import change_committed
+        from bulletin.reader.cache import forget_committed_change
+
+        change_committed.connect(forget_committed_change, dispatch_uid="bulletin.reader")

@@ -7,4 +7,5 @@ app_name = "reader"
 urlpatterns = [
     path("", views.home, name="home"),
     path("live/<slug:slug>", views.live_page, name="live"),
+    path("live/<slug:slug>/e/<int:entry_id>", views.entry_page, name="entry"),
 ]

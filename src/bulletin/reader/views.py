@@ -1,12 +1,28 @@
-"""Public pages. A plain server-rendered page for now; the live reader page builds on it."""
+"""Public pages: the live blog, older updates, and one entry in context.
+
+Pages are rendered once per change (see :mod:`bulletin.reader.cache`), carry the blog's seq
+as their ETag, and may be cached by a CDN for a second.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from bulletin.blogs import queries
-from bulletin.blogs.models import BlogStatus, LiveBlog
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
+from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
+from bulletin.blogs.rendering import blog_json
+from bulletin.blogs.sanitize import plain_text
+from bulletin.reader import stream
+from bulletin.reader.cache import BlogHead, pages
+
+MAX_ID = 2**63 - 1
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,15 +30,99 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reader/home.html", {"blogs": blogs})
 
 
+def _cached_response(request: HttpRequest, etag: str, render_body: Any, key: tuple[Any, ...]
+                     ) -> HttpResponse:
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return HttpResponse(status=304, headers=headers)
+    body = pages().page(key, render_body)
+    return HttpResponse(body, content_type="text/html; charset=utf-8", headers=headers)
+
+
+def _head(slug: str) -> BlogHead:
+    head = pages().head(slug)
+    if head is None:
+        raise Http404(f"no live blog called {slug!r}")
+    return head
+
+
+def _entry_id(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise ValueError(raw)
+    return int(raw)
+
+
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
-    blog = queries.public_blog(slug)
-    if blog is None:
-        raise Http404("no such live blog")
-    entries = queries.stream(blog, limit=50)
-    response = render(
-        request,
-        "reader/live.html",
-        {"blog": blog, "entries": entries, "key_points": list(blog.key_points.all())},
-    )
-    response["ETag"] = f'"{blog.seq}"'
-    return response
+    head = _head(slug)
+    try:
+        before = _entry_id(request.GET.get("before"))
+    except ValueError as exc:
+        return HttpResponseBadRequest(
+            f"before must be the id of an entry, got {str(exc)[:40]!r}".encode()
+        )
+    etag = f'"{head.seq}"' if before is None else f'"{head.seq}-b{before}"'
+    return _cached_response(request, etag, lambda: _render_live(head, before),
+                            ("live", head.id, head.seq, before))
+
+
+def entry_page(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    head = _head(slug)
+    return _cached_response(request, f'"{head.seq}-e{entry_id}"',
+                            lambda: _render_entry(head, entry_id),
+                            ("entry", head.id, head.seq, entry_id))
+
+
+def _blog(head: BlogHead) -> LiveBlog:
+    return LiveBlog.objects.select_related("pinned_entry", "cover_image").get(pk=head.id)
+
+
+def _render_live(head: BlogHead, before: int | None) -> bytes:
+    blog = _blog(head)
+    anchor = None
+    if before is not None:
+        anchor = stream.published_entry(blog, before)
+        if anchor is None:
+            raise Http404(f"no entry {before} in this live blog")
+    shown = stream.page(blog, anchor)
+    return _render(blog, shown, page_path=f"/live/{blog.slug}", entry=None,
+                   older_page=before is not None)
+
+
+def _render_entry(head: BlogHead, entry_id: int) -> bytes:
+    blog = _blog(head)
+    entry = stream.published_entry(blog, entry_id)
+    if entry is None:
+        raise Http404(f"no entry {entry_id} in this live blog")
+    shown = stream.page(blog, entry, including=True)
+    return _render(blog, shown, page_path=f"/live/{blog.slug}/e/{entry.pk}", entry=entry,
+                   older_page=True)
+
+
+def _render(blog: LiveBlog, shown: stream.StreamPage, *, page_path: str, entry: Entry | None,
+            older_page: bool) -> bytes:
+    zone = ZoneInfo(blog.timezone)
+    data = blog_json(blog)
+    title = blog.title
+    description = blog.description
+    if entry is not None:
+        title = f"{entry.headline or plain_text(entry.body)[:90]} | {blog.title}"
+        description = plain_text(entry.body)[:300] or blog.description
+    context = {
+        "blog": blog,
+        "blog_data": data,
+        "days": shown.days,
+        "older_cursor": shown.older_cursor,
+        "older_page": older_page,
+        "focus": entry,
+        "page_title": title,
+        "description": description,
+        "canonical": settings.SITE_URL + page_path,
+        "updated_at": timezone.localtime(blog.updated_at, zone),
+        "live": blog.status == BlogStatus.LIVE,
+        "events_url": f"/live/{blog.slug}/events?since={blog.seq}",
+        "changes_url": f"/live/{blog.slug}/changes",
+    }
+    with translation.override(blog.language), timezone.override(zone):
+        return render_to_string("reader/live.html", context).encode()

@@ -1,0 +1,95 @@
+"""Rendered reader pages, kept per process and keyed by the blog's seq.
+
+Readers ask millions of times and newsrooms write a few times a minute, so a page is rendered
+once per change and then served from memory. The blog's current seq is looked up at most
+once a second per process (and at once after a change made in this process); a request in
+between touches no database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from bulletin.blogs.models import LiveBlog
+from bulletin.blogs.queries import PUBLIC_BLOG_STATUSES
+
+FRESH_SECONDS = 1.0
+MAX_PAGES = 512
+
+
+@dataclass(frozen=True)
+class BlogHead:
+    """Enough of a blog to decide whether a cached page is still current."""
+
+    id: int
+    slug: str
+    seq: int
+    status: str
+
+
+class PageCache:
+    def __init__(self, max_pages: int = MAX_PAGES, fresh_seconds: float = FRESH_SECONDS) -> None:
+        self.max_pages = max_pages
+        self.fresh_seconds = fresh_seconds
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[Hashable, Any] = OrderedDict()
+        self._heads: dict[str, tuple[BlogHead | None, float]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def head(self, slug: str) -> BlogHead | None:
+        """The public blog called ``slug`` as of at most a second ago, or None."""
+        now = time.monotonic()
+        with self._lock:
+            known = self._heads.get(slug)
+        if known is not None and known[1] > now:
+            return known[0]
+        row = (
+            LiveBlog.objects.filter(slug=slug, status__in=PUBLIC_BLOG_STATUSES)
+            .values_list("id", "slug", "seq", "status").first()
+        )
+        head = BlogHead(*row) if row else None
+        with self._lock:
+            self._heads[slug] = (head, now + self.fresh_seconds)
+        return head
+
+    def forget(self, slug: str) -> None:
+        """A change was committed here: look the blog up again on the next request."""
+        with self._lock:
+            self._heads.pop(slug, None)
+
+    def page(self, key: Hashable, render: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                self.hits += 1
+                return self._pages[key]
+        value = render()  # outside the lock: two renders of one page are harmless
+        with self._lock:
+            self.misses += 1
+            self._pages[key] = value
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+        return value
+
+
+_cache: PageCache | None = None
+_cache_lock = threading.Lock()
+
+
+def pages() -> PageCache:
+    """This process's page cache, made on first use."""
+    global _cache
+    with _cache_lock:
+        if _cache is None:
+            _cache = PageCache()
+        return _cache
+
+
+def forget_committed_change(sender: Any, event: Any, **_kwargs: Any) -> None:
+    pages().forget(event.slug)
