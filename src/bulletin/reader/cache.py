@@ -51,7 +51,8 @@ class PageCache:
             return known[0]
         row = (
             LiveBlog.objects.filter(slug=slug, status__in=PUBLIC_BLOG_STATUSES)
-            .values_list("id", "slug", "seq", "status").first()
+            .values_list("id", "slug", "seq", "status")
+            .first()
         )
         head = BlogHead(*row) if row else None
         with self._lock:

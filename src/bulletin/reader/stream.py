@@ -31,8 +31,9 @@ def _published(blog: LiveBlog) -> Q:
     return Q(blog=blog, status=EntryStatus.PUBLISHED)
 
 
-def page(blog: LiveBlog, before: Entry | None = None, *, including: bool = False,
-         size: int = PAGE_SIZE) -> StreamPage:
+def page(
+    blog: LiveBlog, before: Entry | None = None, *, including: bool = False, size: int = PAGE_SIZE
+) -> StreamPage:
     """The newest ``size`` entries, or those older than ``before`` (or from it, ``including``).
 
     A page of older entries is anchored at an entry, so it always shows the same entries and
@@ -44,11 +45,13 @@ def page(blog: LiveBlog, before: Entry | None = None, *, including: bool = False
     if before is not None:
         moment = before.display_at
         if including:
-            entries = entries.filter(Q(display_at__lt=moment) | Q(display_at=moment,
-                                                                 pk__lte=before.pk))
+            entries = entries.filter(
+                Q(display_at__lt=moment) | Q(display_at=moment, pk__lte=before.pk)
+            )
         else:
-            entries = entries.filter(Q(display_at__lt=moment) | Q(display_at=moment,
-                                                                 pk__lt=before.pk))
+            entries = entries.filter(
+                Q(display_at__lt=moment) | Q(display_at=moment, pk__lt=before.pk)
+            )
     found = list(entries.order_by("-display_at", "-pk")[: size + 1])
     older = found[size - 1].pk if len(found) > size else None
     shown = found[:size]
@@ -72,5 +75,7 @@ def _by_day(blog: LiveBlog, entries: list[Entry]) -> list[Day]:
 def published_entry(blog: LiveBlog, entry_id: int) -> Entry | None:
     return (
         Entry.objects.filter(_published(blog), pk=entry_id)
-        .select_related("image").prefetch_related("authors").first()
+        .select_related("image")
+        .prefetch_related("authors")
+        .first()
     )

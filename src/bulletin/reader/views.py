@@ -30,8 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reader/home.html", {"blogs": blogs})
 
 
-def _cached_response(request: HttpRequest, etag: str, render_body: Any, key: tuple[Any, ...]
-                     ) -> HttpResponse:
+def _cached_response(
+    request: HttpRequest, etag: str, render_body: Any, key: tuple[Any, ...]
+) -> HttpResponse:
     headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers=headers)
@@ -63,15 +64,19 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             f"before must be the id of an entry, got {str(exc)[:40]!r}".encode()
         )
     etag = f'"{head.seq}"' if before is None else f'"{head.seq}-b{before}"'
-    return _cached_response(request, etag, lambda: _render_live(head, before),
-                            ("live", head.id, head.seq, before))
+    return _cached_response(
+        request, etag, lambda: _render_live(head, before), ("live", head.id, head.seq, before)
+    )
 
 
 def entry_page(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     head = _head(slug)
-    return _cached_response(request, f'"{head.seq}-e{entry_id}"',
-                            lambda: _render_entry(head, entry_id),
-                            ("entry", head.id, head.seq, entry_id))
+    return _cached_response(
+        request,
+        f'"{head.seq}-e{entry_id}"',
+        lambda: _render_entry(head, entry_id),
+        ("entry", head.id, head.seq, entry_id),
+    )
 
 
 def _blog(head: BlogHead) -> LiveBlog:
@@ -86,8 +91,9 @@ def _render_live(head: BlogHead, before: int | None) -> bytes:
         if anchor is None:
             raise Http404(f"no entry {before} in this live blog")
     shown = stream.page(blog, anchor)
-    return _render(blog, shown, page_path=f"/live/{blog.slug}", entry=None,
-                   older_page=before is not None)
+    return _render(
+        blog, shown, page_path=f"/live/{blog.slug}", entry=None, older_page=before is not None
+    )
 
 
 def _render_entry(head: BlogHead, entry_id: int) -> bytes:
@@ -96,12 +102,19 @@ def _render_entry(head: BlogHead, entry_id: int) -> bytes:
     if entry is None:
         raise Http404(f"no entry {entry_id} in this live blog")
     shown = stream.page(blog, entry, including=True)
-    return _render(blog, shown, page_path=f"/live/{blog.slug}/e/{entry.pk}", entry=entry,
-                   older_page=True)
+    return _render(
+        blog, shown, page_path=f"/live/{blog.slug}/e/{entry.pk}", entry=entry, older_page=True
+    )
 
 
-def _render(blog: LiveBlog, shown: stream.StreamPage, *, page_path: str, entry: Entry | None,
-            older_page: bool) -> bytes:
+def _render(
+    blog: LiveBlog,
+    shown: stream.StreamPage,
+    *,
+    page_path: str,
+    entry: Entry | None,
+    older_page: bool,
+) -> bytes:
     zone = ZoneInfo(blog.timezone)
     data = blog_json(blog)
     title = blog.title
