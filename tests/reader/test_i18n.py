@@ -28,7 +28,7 @@ def test_every_string_is_translated_and_the_compiled_catalogue_is_current(po_pat
         translations = gettext.GNUTranslations(compiled)
     for entry in catalogue:
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-        assert translations._catalog[key] == entry.msgstr, (  # type: ignore[attr-defined]
+        assert translations._catalog[key] == entry.msgstr, (
             "run: .venv/bin/python scripts/compile_messages.py"
         )
 
