@@ -137,6 +137,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Worker processes `bulletin serve` runs (its --workers option sets this for workers).",
     ),
     Setting(
+        "EMBED_ORIGINS",
+        ["*"],
+        _parse_list,
+        "Comma-separated origins (https://news.example) allowed to show live blogs in an "
+        "iframe through the embed snippet; * allows any site.",
+    ),
+    Setting(
+        "PUBLISHER_NAME",
+        "Bulletin",
+        str,
+        "The newsroom's name, for feeds and search engines' publisher field.",
+    ),
+    Setting(
         "DATA_DIR",
         "var",
         str,

@@ -147,3 +147,27 @@ def test_the_page_carries_what_the_live_script_needs(make, client):
     assert f'data-events-url="/live/{blog.slug}/events?since={blog.seq}"' in html
     assert 'src="/static/reader/live.js" type="module"' in html
     assert "<script>" not in html  # no inline script: a strict CSP can forbid them
+
+
+def test_the_embed_page_may_be_framed_by_the_allowed_origins_only(make, client, settings):
+    settings.BULLETIN = {**settings.BULLETIN, "EMBED_ORIGINS": ["https://news.example"]}
+    blog = make.blog()
+    make.entry(blog, headline="Embedded update")
+
+    embed = client.get(f"/live/{blog.slug}/embed")
+    page = client.get(f"/live/{blog.slug}")
+
+    assert embed.status_code == 200
+    assert "Embedded update" in embed.content.decode()
+    assert "data-embedded" in embed.content.decode()
+    assert embed["Content-Security-Policy"] == "frame-ancestors https://news.example"
+    assert not embed.has_header("X-Frame-Options")
+    assert page["X-Frame-Options"] == "DENY"
+
+
+def test_the_page_offers_an_embed_snippet_pointing_at_the_embed_page(make, client):
+    blog = make.blog()
+    html = client.get(f"/live/{blog.slug}").content.decode()
+    # Shown as text to copy, so escaped:
+    assert f"data-bulletin-embed=&quot;http://127.0.0.1:8000/live/{blog.slug}/embed&quot;" in html
+    assert "/static/reader/embed.js" in html

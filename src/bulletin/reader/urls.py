@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("live/<slug:slug>", views.live_page, name="live"),
     path("live/<slug:slug>/e/<int:entry_id>", views.entry_page, name="entry"),
+    path("live/<slug:slug>/embed", views.embed_page, name="embed"),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
@@ -69,6 +70,21 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@xframe_options_exempt
+def embed_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live blog made to sit in an iframe on another site (see the embed snippet)."""
+    head = _head(slug)
+    response = _cached_response(
+        request,
+        f'"{head.seq}-embed"',
+        lambda: _render_live(head, None, embedded=True),
+        ("embed", head.id, head.seq),
+    )
+    origins = " ".join(settings.BULLETIN["EMBED_ORIGINS"]) or "'none'"
+    response["Content-Security-Policy"] = f"frame-ancestors {origins}"
+    return response
+
+
 def entry_page(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     head = _head(slug)
     return _cached_response(
@@ -83,7 +99,7 @@ def _blog(head: BlogHead) -> LiveBlog:
     return LiveBlog.objects.select_related("pinned_entry", "cover_image").get(pk=head.id)
 
 
-def _render_live(head: BlogHead, before: int | None) -> bytes:
+def _render_live(head: BlogHead, before: int | None, *, embedded: bool = False) -> bytes:
     blog = _blog(head)
     anchor = None
     if before is not None:
@@ -92,7 +108,12 @@ def _render_live(head: BlogHead, before: int | None) -> bytes:
             raise Http404(f"no entry {before} in this live blog")
     shown = stream.page(blog, anchor)
     return _render(
-        blog, shown, page_path=f"/live/{blog.slug}", entry=None, older_page=before is not None
+        blog,
+        shown,
+        page_path=f"/live/{blog.slug}",
+        entry=None,
+        older_page=before is not None,
+        embedded=embedded,
     )
 
 
@@ -114,6 +135,7 @@ def _render(
     page_path: str,
     entry: Entry | None,
     older_page: bool,
+    embedded: bool = False,
 ) -> bytes:
     zone = ZoneInfo(blog.timezone)
     data = blog_json(blog)
@@ -136,6 +158,17 @@ def _render(
         "live": blog.status == BlogStatus.LIVE,
         "events_url": f"/live/{blog.slug}/events?since={blog.seq}",
         "changes_url": f"/live/{blog.slug}/changes",
+        "embedded": embedded,
+        "embed_snippet": _embed_snippet(blog),
     }
     with translation.override(blog.language), timezone.override(zone):
         return render_to_string("reader/live.html", context).encode()
+
+
+def _embed_snippet(blog: LiveBlog) -> str:
+    """What a newsroom pastes into an article page to show this live blog there."""
+    site = settings.SITE_URL
+    return (
+        f'<div data-bulletin-embed="{site}/live/{blog.slug}/embed"></div>\n'
+        f'<script src="{site}/static/reader/embed.js" async></script>'
+    )
