@@ -42,27 +42,39 @@ class PageCache:
         self.hits = 0
         self.misses = 0
 
-    def head(self, slug: str) -> BlogHead | None:
-        """The public blog called ``slug`` as of at most a second ago, or None."""
-        now = time.monotonic()
+    def known_head(self, slug: str) -> tuple[bool, BlogHead | None]:
+        """(True, head) when the blog was looked up less than a second ago, else (False, None)."""
         with self._lock:
             known = self._heads.get(slug)
-        if known is not None and known[1] > now:
-            return known[0]
-        row = (
-            LiveBlog.objects.filter(slug=slug, status__in=PUBLIC_BLOG_STATUSES)
-            .values_list("id", "slug", "seq", "status")
-            .first()
-        )
-        head = BlogHead(*row) if row else None
+        if known is not None and known[1] > time.monotonic():
+            return True, known[0]
+        return False, None
+
+    def head(self, slug: str) -> BlogHead | None:
+        """The public blog called ``slug`` as of at most a second ago, or None."""
+        known, head = self.known_head(slug)
+        if known:
+            return head
+        return self.remember(slug, load_head(slug))
+
+    def remember(self, slug: str, head: BlogHead | None) -> BlogHead | None:
         with self._lock:
-            self._heads[slug] = (head, now + self.fresh_seconds)
+            self._heads[slug] = (head, time.monotonic() + self.fresh_seconds)
         return head
 
     def forget(self, slug: str) -> None:
         """A change was committed here: look the blog up again on the next request."""
         with self._lock:
             self._heads.pop(slug, None)
+
+    def peek(self, key: Hashable) -> Any:
+        """The page stored under ``key``, or None (no rendering)."""
+        with self._lock:
+            value = self._pages.get(key)
+            if value is not None:
+                self._pages.move_to_end(key)
+                self.hits += 1
+            return value
 
     def page(self, key: Hashable, render: Callable[[], Any]) -> Any:
         with self._lock:
@@ -77,6 +89,15 @@ class PageCache:
             while len(self._pages) > self.max_pages:
                 self._pages.popitem(last=False)
         return value
+
+
+def load_head(slug: str) -> BlogHead | None:
+    row = (
+        LiveBlog.objects.filter(slug=slug, status__in=PUBLIC_BLOG_STATUSES)
+        .values_list("id", "slug", "seq", "status")
+        .first()
+    )
+    return BlogHead(*row) if row else None
 
 
 _cache: PageCache | None = None

@@ -56,6 +56,15 @@ def _entry_id(raw: str | None) -> int | None:
     return int(raw)
 
 
+def live_page_key(blog_id: int, seq: int, before: int | None) -> tuple[Any, ...]:
+    """Where a rendered live page is kept (the edge serves hits without Django)."""
+    return ("live", blog_id, seq, before)
+
+
+def live_etag(seq: int, before: int | None) -> str:
+    return f'"{seq}"' if before is None else f'"{seq}-b{before}"'
+
+
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
     head = _head(slug)
     try:
@@ -64,9 +73,11 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest(
             f"before must be the id of an entry, got {str(exc)[:40]!r}".encode()
         )
-    etag = f'"{head.seq}"' if before is None else f'"{head.seq}-b{before}"'
     return _cached_response(
-        request, etag, lambda: _render_live(head, before), ("live", head.id, head.seq, before)
+        request,
+        live_etag(head.seq, before),
+        lambda: _render_live(head, before),
+        live_page_key(head.id, head.seq, before),
     )
 
 

@@ -25,6 +25,8 @@ from django.db import close_old_connections
 from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
+from bulletin.reader.cache import load_head, pages
+from bulletin.reader.views import live_etag, live_page_key
 from bulletin.realtime import protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.hub import Hub
@@ -33,6 +35,7 @@ from bulletin.realtime.store import BlogState
 logger = logging.getLogger("bulletin.realtime")
 
 ROUTE = re.compile(r"^/live/([a-z0-9]+(?:-[a-z0-9]+)*)/(events|changes)$")
+PAGE_ROUTE = re.compile(r"^/live/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 MAX_SEQ = 2**63 - 1
 STATE_CACHE_SECONDS = 1.0
 GC_GEN0_THRESHOLD = 50_000
@@ -93,7 +96,9 @@ class Edge:
         self._states: dict[str, tuple[BlogState | None, float]] = {}
 
     def _forget_state(self, event: ChangeEvent) -> None:
+        # A change reached this process: rendered pages and admissions must look again.
         self._states.pop(event.slug, None)
+        pages().forget(event.slug)
 
     async def _state(self, slug: str) -> BlogState | None:
         now = time.monotonic()
@@ -119,6 +124,9 @@ class Edge:
                 if what == "events":
                     return self._events(scope, receive, send, slug)
                 return self._changes(scope, send, slug)
+            page = PAGE_ROUTE.match(scope["path"])
+            if page:
+                return self._page(scope, receive, send, page.group(1))
         return cast(Awaitable[None], self.app(scope, receive, send))
 
     # --- life cycle --------------------------------------------------------------------
@@ -147,7 +155,7 @@ class Edge:
                 return
             hub = Hub(
                 keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"],
-                on_blog_change=self._forget_state,
+                on_change=self._forget_state,
             )
             await hub.start()
             broker = runtime.broker()
@@ -219,6 +227,39 @@ class Edge:
                 hub.detach(reader, state.id)
         await _finish(send)
 
+    # --- the reader page, when it is already rendered ----------------------------------
+
+    async def _page(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+        """Answer a live page straight from the render-on-write cache; else ask Django."""
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        before_values = query.pop("before", [])
+        before = before_values[0] if len(before_values) == 1 else None
+        if not query and len(before_values) <= 1 and (before is None or before.isdigit()):
+            cache = pages()
+            known, head = cache.known_head(slug)
+            if not known:
+                head = cache.remember(slug, await _load_head(slug))
+            anchor = int(before) if before is not None else None
+            body = head and cache.peek(live_page_key(head.id, head.seq, anchor))
+            if head is not None and body:
+                etag = live_etag(head.seq, anchor)
+                headers = [
+                    (b"etag", etag.encode()),
+                    (b"x-bulletin-cache", b"hit"),
+                    (b"cache-control", FEED_CACHE_CONTROL.encode()),
+                    (b"x-frame-options", b"DENY"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                ]
+                if etag_matches(_header(scope, b"if-none-match"), etag):
+                    await _respond(send, 304, b"", headers)
+                else:
+                    await _respond(
+                        send, 200, body, [(b"content-type", b"text/html; charset=utf-8"), *headers]
+                    )
+                return
+        await self.app(scope, receive, send)
+
     # --- the polling feed ----------------------------------------------------------------
 
     async def _changes(self, scope: Scope, send: Send, slug: str) -> None:
@@ -265,3 +306,11 @@ def _feed_sync(slug: str, since: int) -> dict[str, Any] | None:
 
 
 _feed = sync_to_async(_feed_sync, thread_sensitive=False)
+
+
+def _load_head_sync(slug: str) -> Any:
+    close_old_connections()
+    return load_head(slug)
+
+
+_load_head = sync_to_async(_load_head_sync, thread_sensitive=False)

@@ -104,9 +104,10 @@ class Hub:
         max_catchup: int = MAX_CATCHUP,
         keepalive_seconds: float = KEEPALIVE_SECONDS,
         resync_seconds: float = RESYNC_SECONDS,
-        on_blog_change: Callable[[ChangeEvent], None] | None = None,
+        on_change: Callable[[ChangeEvent], None] | None = None,
     ) -> None:
-        self.on_blog_change = on_blog_change
+        # Told of every public change applied here (the edge drops what it cached).
+        self.on_change = on_change
         self.ring_size = ring_size
         self.max_catchup = max_catchup
         self.keepalive_seconds = keepalive_seconds
@@ -173,8 +174,8 @@ class Hub:
             channel.floor = channel.ring.popleft()[0]
         self._broadcast(channel, data, event.seq)
         self.stats.delivered_events += 1
-        if event.kind in {"blog", "end"} and self.on_blog_change is not None:
-            self.on_blog_change(event)
+        if self.on_change is not None:
+            self.on_change(event)
         if event.kind == "end":
             self._close_all(channel, "coverage ended")
 
