@@ -82,7 +82,7 @@ def wait_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 (loopback)
+            urllib.request.urlopen(url, timeout=2).read()
             return
         except OSError:
             time.sleep(0.2)
@@ -90,7 +90,7 @@ def wait_http(url: str, seconds: float = 60) -> None:
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [
             shutil.which("wrk") or "wrk",
             "-t2",
@@ -142,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         started = time.monotonic()
-        subprocess.run([python, "-c", SEED, str(args.entries)], env=env, check=True)  # noqa: S603
+        subprocess.run([python, "-c", SEED, str(args.entries)], env=env, check=True)
         print(f"seeded {args.entries} entries in {time.monotonic() - started:.0f} s")
 
         port = free_port()
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(
             [str(VENV_BIN / "bulletin"), "serve", "--port", str(port), "--no-scheduler"],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         page.write_bytes(body)
         (Path(folder) / "bare.py").write_text(BARE_APP.format(path=str(page)))
         bare_port = free_port()
-        bare = subprocess.Popen(  # noqa: S603
+        bare = subprocess.Popen(
             [
                 str(VENV_BIN / "uvicorn"),
                 "bare:app",

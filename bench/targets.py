@@ -109,7 +109,7 @@ class Target(ABC):
 
     def _spawn(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
+            self.process = subprocess.Popen(
                 argv,
                 stdout=log,
                 stderr=subprocess.STDOUT,
