@@ -25,7 +25,7 @@ from django.db import close_old_connections
 from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
-from bulletin.reader.cache import load_head, pages
+from bulletin.reader.cache import BlogHead, load_head, pages
 from bulletin.reader.views import live_etag, live_page_key
 from bulletin.realtime import protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
@@ -94,6 +94,20 @@ class Edge:
         # slug → (state or None, when it expires): readers arrive by the thousand, and a
         # second-old status is good enough to admit them (the hub reads the exact seq).
         self._states: dict[str, tuple[BlogState | None, float]] = {}
+        self._head_lookups: dict[str, asyncio.Future[BlogHead | None]] = {}
+
+    async def _fresh_head(self, slug: str) -> BlogHead | None:
+        # One lookup per blog at a time: the requests that arrive meanwhile wait for it
+        # instead of queueing their own (which showed up as the page's slowest answers).
+        pending = self._head_lookups.get(slug)
+        if pending is None:
+            pending = asyncio.ensure_future(_load_head(slug))
+            self._head_lookups[slug] = pending
+            try:
+                return pages().remember(slug, await asyncio.shield(pending))
+            finally:
+                del self._head_lookups[slug]
+        return cast(BlogHead | None, await asyncio.shield(pending))
 
     def _forget_state(self, event: ChangeEvent) -> None:
         # A change reached this process: rendered pages and admissions must look again.
@@ -238,7 +252,7 @@ class Edge:
             cache = pages()
             known, head = cache.known_head(slug)
             if not known:
-                head = cache.remember(slug, await _load_head(slug))
+                head = await self._fresh_head(slug)
             anchor = int(before) if before is not None else None
             body = head and cache.peek(live_page_key(head.id, head.seq, anchor))
             if head is not None and body:
