@@ -46,6 +46,17 @@ def django_db_modify_db_settings() -> None:
         test["NAME"] = f"test_{database['NAME']}{suffix}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Rendered pages are kept per process by (blog id, seq): ids repeat between tests."""
+    from bulletin.reader.cache import pages
+
+    cache = pages()
+    with cache._lock:
+        cache._pages.clear()
+        cache._heads.clear()
+
+
 @pytest.fixture
 def make(db: None) -> Factory:
     """Builders for users, blogs and entries (see tests/factories.py)."""

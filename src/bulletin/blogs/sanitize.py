@@ -89,7 +89,12 @@ def sanitize_html(html: str) -> str:
     return _ANCHOR.sub(_add_rel, cleaned).strip()
 
 
+_BLOCK_END = re.compile(r"(</(?:p|li|h3|h4|blockquote|figcaption|cite)>|<br\s*/?>)", re.I)
+
+
 def plain_text(html: str) -> str:
     """The words of some HTML with all markup removed (for summaries and feeds)."""
-    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style"})
+    # A space where a block ends, so that "<p>One</p><p>Two</p>" reads "One Two".
+    spaced = _BLOCK_END.sub(r"\1 ", html)
+    text = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     return re.sub(r"\s+", " ", text.replace("&nbsp;", " ")).strip()

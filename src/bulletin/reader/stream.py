@@ -39,8 +39,9 @@ def page(
     A page of older entries is anchored at an entry, so it always shows the same entries and
     can be cached for long.
     """
-    entries = Entry.objects.filter(_published(blog)).only(
-        "id", "html", "display_at", "blog_id", "headline"
+    # Whole entries: the page's search-engine markup needs bodies, authors and images.
+    entries = (
+        Entry.objects.filter(_published(blog)).select_related("image").prefetch_related("authors")
     )
     if before is not None:
         moment = before.display_at

@@ -9,4 +9,7 @@ urlpatterns = [
     path("live/<slug:slug>", views.live_page, name="live"),
     path("live/<slug:slug>/e/<int:entry_id>", views.entry_page, name="entry"),
     path("live/<slug:slug>/embed", views.embed_page, name="embed"),
+    path("live/<slug:slug>/feed.atom", views.feed, {"kind": "atom"}, name="feed-atom"),
+    path("live/<slug:slug>/feed.rss", views.feed, {"kind": "rss"}, name="feed-rss"),
+    path("live/<slug:slug>/feed.json", views.feed, {"kind": "json"}, name="feed-json"),
 ]

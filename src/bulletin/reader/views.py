@@ -6,6 +6,7 @@ as their ETag, and may be cached by a CDN for a second.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
 from bulletin.blogs.rendering import blog_json
 from bulletin.blogs.sanitize import plain_text
-from bulletin.reader import stream
+from bulletin.reader import feeds, seo, stream
 from bulletin.reader.cache import BlogHead, pages
 
 MAX_ID = 2**63 - 1
@@ -171,9 +172,68 @@ def _render(
         "changes_url": f"/live/{blog.slug}/changes",
         "embedded": embedded,
         "embed_snippet": _embed_snippet(blog),
+        "json_ld": seo.json_ld_script(
+            seo.live_blog_posting(blog, shown.entries, page_url=settings.SITE_URL + page_path)
+        ),
+        "open_graph": [
+            (name, content, name.startswith("twitter:"))
+            for name, content in seo.open_graph(
+                blog,
+                url=page_path,
+                title=title,
+                description=description,
+                image_url=_share_image(blog, entry),
+            )
+        ],
+        "feeds": {
+            "atom": feeds.feed_url(blog, "atom"),
+            "rss": feeds.feed_url(blog, "rss"),
+            "json": feeds.feed_url(blog, "json"),
+        },
     }
     with translation.override(blog.language), timezone.override(zone):
         return render_to_string("reader/live.html", context).encode()
+
+
+def _share_image(blog: LiveBlog, entry: Entry | None) -> str | None:
+    if entry is not None and entry.image is not None:
+        return seo.media_url(entry.image)
+    return seo.media_url(blog.cover_image)
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+_FEED_TYPES = {
+    "atom": "application/atom+xml; charset=utf-8",
+    "rss": "application/rss+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+
+
+def feed(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Atom, RSS or JSON Feed of the blog; ``?key_events=1`` for key events only."""
+    head = _head(slug)
+    key_events = request.GET.get("key_events") in {"1", "true", "yes"}
+    etag = f'"{head.seq}-{kind}{"-k" if key_events else ""}"'
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return HttpResponse(status=304, headers=headers)
+    body = pages().page(
+        ("feed", head.id, head.seq, kind, key_events), lambda: _render_feed(head, kind, key_events)
+    )
+    return HttpResponse(body, content_type=_FEED_TYPES[kind], headers=headers)
+
+
+def _render_feed(head: BlogHead, kind: str, key_events: bool) -> bytes:
+    blog = _blog(head)
+    entries = feeds.feed_entries(blog, key_events)
+    with translation.override(blog.language):
+        if kind == "atom":
+            return feeds.atom(blog, entries, key_events_only=key_events)
+        if kind == "rss":
+            return feeds.rss(blog, entries, key_events_only=key_events)
+        data = feeds.json_feed(blog, entries, key_events_only=key_events)
+        return json.dumps(data, ensure_ascii=False).encode()
 
 
 def _embed_snippet(blog: LiveBlog) -> str:
