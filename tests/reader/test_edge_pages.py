@@ -18,7 +18,7 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
 
 
 def test_a_page_rendered_once_is_then_served_by_the_edge_and_follows_new_entries(
-    newsroom,
+    newsroom,  # noqa: F811
     serve,  # noqa: F811
 ):
     server = serve()
