@@ -124,3 +124,14 @@ def test_check_deploy_fails_in_development_mode():
     )
     assert result.returncode != 0
     assert "bulletin.E001" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_demo_seeded_early_in_the_day_has_no_entry_in_the_future(tmp_path: Path):
+    from datetime import UTC, datetime, timedelta
+
+    morning = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    seed(tmp_path / "pw.txt", now=morning)
+    latest = Entry.objects.filter(blog__slug=DEMO_BLOG.slug).order_by("-display_at")[0]
+    assert latest.display_at is not None
+    assert latest.display_at <= morning - timedelta(minutes=5)

@@ -18,6 +18,8 @@ from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.validation import BlogFields, EntryFields
 
 ADMIN_USERNAME = "admin"
+# The newest demo entry is this old when the demo is seeded.
+LATEST_ENTRY_AGE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,20 @@ def seed(
     return DemoResult(blog, True, ADMIN_USERNAME, password)
 
 
+def _timeline(content: DemoBlog, now: datetime) -> list[datetime]:
+    """When each entry appears: the written days and times, moved back as a whole when the
+    latest would still be in the future (a demo seeded in the morning)."""
+    moments = [_moment(content, entry, now) for entry in content.entries]
+    latest = max(moments, default=now)
+    if latest > now - LATEST_ENTRY_AGE:
+        shift = latest - (now - LATEST_ENTRY_AGE)
+        moments = [moment - shift for moment in moments]
+    return moments
+
+
 def _seed_blog(admin: User, content: DemoBlog, now: datetime) -> LiveBlog:
-    start = min((_moment(content, e, now) for e in content.entries), default=now)
+    moments = _timeline(content, now)
+    start = min(moments, default=now)
     blog = services.create_blog(
         admin,
         BlogFields(
@@ -89,7 +103,7 @@ def _seed_blog(admin: User, content: DemoBlog, now: datetime) -> LiveBlog:
         authors[person.username] = user
     blog = services.go_live(admin, blog)
     pinned: Entry | None = None
-    for item in content.entries:
+    for item, moment in zip(content.entries, moments, strict=True):
         author = authors.get(item.author, admin)
         entry = services.publish_entry(
             author,
@@ -103,7 +117,7 @@ def _seed_blog(admin: User, content: DemoBlog, now: datetime) -> LiveBlog:
                 related_title=item.related_title,
                 key_event=item.key_event,
                 breaking=item.breaking,
-                display_at=_moment(content, item, now),
+                display_at=moment,
             ),
         )
         if item.correction_note:

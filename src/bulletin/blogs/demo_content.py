@@ -553,11 +553,11 @@ DEMO_BLOG = DemoBlog(
             days_ago=0,
             time="18:30",
             author="iokafor",
-            headline="We are closing our live coverage: a summary",
+            headline="Evening summary: where things stand",
             body_html=(
-                "<p>We are ending our live coverage here. Thank you for following along over the "
-                "past three days, and to the many readers who sent us pictures, information and "
-                "kind words. A final summary:</p>"
+                "<p>Thank you for following along over the past three days, and to the many "
+                "readers who sent us pictures, information and kind words. Where things stand "
+                "this evening:</p>"
                 "<ul>"
                 "<li>About 310 homes and businesses were flooded; nobody was seriously hurt.</li>"
                 "<li>Callum Tresize, missing for 17 hours, was found safe.</li>"

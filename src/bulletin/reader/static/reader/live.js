@@ -423,8 +423,11 @@ function start(main) {
     if (!inserted.length) return;
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     const behavior = reduced ? "auto" : "smooth";
-    inserted[0].focus({ preventScroll: true });
-    if (data.order === "oldest_first") inserted[0].scrollIntoView({ behavior, block: "start" });
+    // Focus the first of them on the page, so that Tab goes on from there.
+    const first = inserted.reduce((a, b) =>
+      a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? b : a);
+    first.focus({ preventScroll: true });
+    if (data.order === "oldest_first") first.scrollIntoView({ behavior, block: "start" });
     else window.scrollTo({ top: 0, behavior });
     announce(t.count("newUpdates", inserted.length));
   });
