@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -11,6 +11,22 @@ from bulletin.blogs import services
 from bulletin.blogs.validation import BlogFields, EntryFields
 
 pytestmark = pytest.mark.django_db
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handlers += [f"{tag}[{name}]" for name, _ in attrs if name.startswith("on")]
+
+
+def _event_handlers(html: str) -> list[str]:
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.handlers
+
 
 ATTACK = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'</title>'
 
@@ -50,7 +66,7 @@ def test_hostile_strings_in_every_reader_field_never_become_markup(make, client)
 
     for html in pages:
         assert "<script>alert" not in html
-        assert not re.search(r"<[a-z]+[^<>]*\bon[a-z]+=", html)  # no live event handler
+        assert _event_handlers(html) == []
     # The one script element the page has is the JSON-LD, which cannot be closed early.
     page = pages[0]
     assert page.count("</script>") == page.count("<script")
