@@ -8,7 +8,9 @@ const HOUR_MS = 60 * 60 * 1000;
 export function clock(lang, timeZone) {
   const zone = { timeZone };
   return {
-    hm: new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...zone }),
+    hm: new Intl.DateTimeFormat(lang, {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...zone,
+    }),
     full: new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "short", ...zone }),
     relative: new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" }),
     // "YYYY-MM-DD" of a moment in the blog's zone, as the server's day dividers carry it.
@@ -72,9 +74,9 @@ export function enhance(root, t, times) {
     button.type = "button";
     button.className = "entry__embed-load";
     button.textContent = t.text("loadEmbed", { provider });
-    const note = document.createElement("small");
+    const note = document.createElement("p");
     note.className = "entry__embed-note";
-    note.textContent = ` ${t.text("embedNotice", { provider })}`;
+    note.textContent = t.text("embedNotice", { provider });
     holder.prepend(button, note);
   }
 }

@@ -1,12 +1,10 @@
 // The live page: follow the blog's changes (docs/realtime.md) and apply them without moving
 // what the reader is looking at. The page works without this script; it only adds to it.
 import { clock, enhance, listen, localiseTimes, validZone } from "./enhance.js";
+import { follow } from "./follow.js";
 import { strings } from "./strings.js";
 
-const KINDS = ["entry", "delete", "blog", "end", "reset"];
 const AT_TOP_PX = 100; // "at the top": new entries may appear above without a jump
-const POLL_MS = 5000;
-const ERRORS_BEFORE_POLLING = 5; // stream errors in a row, without an open, before polling
 
 const main = document.getElementById("liveblog");
 if (main) start(main);
@@ -20,13 +18,8 @@ function start(main) {
   const stream = $("stream");
   const button = $("new-updates");
   const state = {
-    seq: Number(data.seq) || 0,
     pending: new Map(), // entry id → {entry, html}, in arrival order
     baseTitle: document.title,
-    ended: data.status !== "live",
-    source: null,
-    pollTimer: 0,
-    errors: 0,
     emptyNote: $("stream-empty"),
   };
   // Browsers that keep the visible content still when something changes above it.
@@ -38,8 +31,8 @@ function start(main) {
     const announcer = $("announcer");
     if (!announcer) return;
     announcer.textContent = "";
-    // A new text node after a frame, so that a repeated message is read out again.
-    requestAnimationFrame(() => { announcer.textContent = text; });
+    // Emptied first, so that a repeated message is read out again.
+    setTimeout(() => { announcer.textContent = text; }, 50);
   };
 
   const parse = (html) => {
@@ -84,7 +77,7 @@ function start(main) {
   // --- times and day dividers -----------------------------------------------------------
 
   const momentOf = (article) => {
-    const time = article.querySelector(".entry__time time, time[datetime]");
+    const time = article.querySelector(".entry__time time");
     const date = new Date(time?.getAttribute("datetime") || Date.now());
     return Number.isNaN(date.getTime()) ? new Date() : date;
   };
@@ -109,18 +102,28 @@ function start(main) {
 
   // --- entries ----------------------------------------------------------------------------
 
-  // Put a new entry where the blog's order wants it (by display time, then id), under the
-  // divider of its day, adding the divider when the day is new.
+  // Entries are ordered by display time, then id, as the server orders them.
+  const later = (a, b) => {
+    const [timeA, timeB] = [momentOf(a).getTime(), momentOf(b).getTime()];
+    if (timeA !== timeB) return timeA > timeB;
+    return Number(a.dataset.entryId) > Number(b.dataset.entryId);
+  };
+  const articles = () => [...stream.querySelectorAll(":scope > article.entry")];
+
+  // An entry older than every one shown, on a page that has older pages, lives on those: an
+  // edit to it must not pull it onto this one.
+  const belongsToOlderPage = (article) => {
+    const shown = articles();
+    return Boolean($("load-older")) && shown.length > 0 && shown.every((o) => later(o, article));
+  };
+
+  // Put a new entry where the blog's order wants it, under the divider of its day, adding
+  // the divider when the day is new.
   const place = (article) => {
     const newestFirst = data.order !== "oldest_first";
-    const key = [momentOf(article).getTime(), Number(article.dataset.entryId)];
-    const later = (a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
-    const articles = [...stream.querySelectorAll(":scope > article.entry")];
-    const next = articles.find((other) => {
-      const otherKey = [momentOf(other).getTime(), Number(other.dataset.entryId)];
-      return newestFirst ? later(key, otherKey) : later(otherKey, key);
-    });
-    const previous = next ? articles[articles.indexOf(next) - 1] : articles.at(-1);
+    const shown = articles();
+    const next = shown.find((o) => (newestFirst ? later(article, o) : later(o, article)));
+    const previous = next ? shown[shown.indexOf(next) - 1] : shown.at(-1);
     const day = dayOf(article);
     state.emptyNote?.remove();
     if (previous && dayOf(previous) === day) previous.after(article);
@@ -166,9 +169,10 @@ function start(main) {
   const onEntry = (entry, html) => {
     const id = Number(entry?.id);
     if (!id || !html) return;
-    const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${Number(id)}"]`);
+    const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${id}"]`);
     if (pinned) {
       const copy = pinnedCopy(parse(html));
+      keepPlayingEmbed(pinned, copy);
       pinned.replaceWith(copy);
       enhance(copy, t, times);
     }
@@ -176,6 +180,7 @@ function start(main) {
     if (current) {
       // An edit: same place, new content (the server's HTML says "Updated HH:MM").
       const fresh = parse(html);
+      keepPlayingEmbed(current, fresh);
       steady(current, () => current.replaceWith(fresh));
       enhance(fresh, t, times);
       return;
@@ -185,6 +190,7 @@ function start(main) {
       return;
     }
     if ("olderPage" in data) return; // a page of older updates never grows
+    if (belongsToOlderPage(parse(html))) return;
     state.pending.set(id, { entry, html });
     if (canInsertNow()) {
       const inserted = flush();
@@ -195,6 +201,15 @@ function start(main) {
     } else {
       refreshPending();
       announce(t.count("newUpdates", state.pending.size));
+    }
+  };
+
+  // A video the reader started keeps playing through an edit of its entry's text.
+  const keepPlayingEmbed = (old, fresh) => {
+    const playing = old.querySelector(".entry__embed iframe")?.closest(".entry__embed");
+    const placeholder = fresh.querySelector(".entry__embed");
+    if (playing && placeholder?.dataset.frameUrl === playing.dataset.frameUrl) {
+      placeholder.replaceWith(playing);
     }
   };
 
@@ -282,8 +297,10 @@ function start(main) {
     const holder = $("pinned-entry");
     if (!holder || html === pinnedHtml) return;
     pinnedHtml = html;
-    const article = html ? parse(html) : null;
-    holder.replaceChildren(...(article ? [pinnedCopy(article)] : []));
+    const article = html ? pinnedCopy(parse(html)) : null;
+    const old = holder.querySelector("article");
+    if (old && article) keepPlayingEmbed(old, article);
+    holder.replaceChildren(...(article ? [article] : []));
     if (article) enhance(holder, t, times);
     $("pinned").hidden = !article;
   };
@@ -307,31 +324,13 @@ function start(main) {
     note.hidden = !trouble;
   };
 
-  const stop = () => {
-    state.source?.close();
-    state.source = null;
-    clearTimeout(state.pollTimer);
-    state.pollTimer = 0;
-  };
-
   const onEnd = () => {
-    state.ended = true;
-    stop();
-    showConnection(false);
     setStatus("ended");
     announce(t.text("ended"));
   };
 
   // One change, from the stream or from the changes feed: the same object in both.
   const apply = (change) => {
-    if (change.kind === "reset") {
-      location.reload();
-      return;
-    }
-    if (typeof change.seq === "number") {
-      if (change.seq <= state.seq) return; // already applied (a reconnect, or a poll)
-      state.seq = change.seq;
-    }
     const payload = change.data || {};
     if (change.kind === "entry") {
       onEntry(payload.entry, payload.html);
@@ -345,75 +344,6 @@ function start(main) {
       onBlog(payload.blog);
       onEnd();
     }
-  };
-
-  const poll = async () => {
-    state.pollTimer = 0;
-    if (state.ended) return;
-    let again = POLL_MS;
-    try {
-      const response = await fetch(`${data.changesUrl}?since=${state.seq}`, {
-        headers: { "If-None-Match": `"${state.seq}"`, Accept: "application/json" },
-        cache: "no-store",
-      });
-      if (response.status === 404) {
-        stop();
-        return;
-      }
-      if (response.ok) {
-        const feed = await response.json();
-        if (feed.reset) {
-          location.reload();
-          return;
-        }
-        for (const change of feed.changes || []) apply(change);
-        // Changes only the desk sees move the seq too; start after them next time.
-        if (typeof feed.seq === "number" && feed.seq > state.seq) state.seq = feed.seq;
-        if (feed.more) again = 0;
-      }
-      showConnection(!(response.ok || response.status === 304));
-    } catch {
-      showConnection(true);
-    }
-    if (!state.ended && state.pollTimer === 0) state.pollTimer = setTimeout(poll, again);
-  };
-
-  const startPolling = () => {
-    stop();
-    if (!state.ended) state.pollTimer = setTimeout(poll, 0);
-  };
-
-  const connect = () => {
-    if (state.ended || state.source) return;
-    if (!("EventSource" in window)) return startPolling();
-    const url = new URL(data.eventsUrl, location.href);
-    url.searchParams.set("since", String(state.seq));
-    const source = new EventSource(url.href);
-    state.source = source;
-    for (const kind of KINDS) {
-      source.addEventListener(kind, (event) => {
-        try {
-          apply({ kind, ...JSON.parse(event.data) });
-        } catch (error) {
-          // A malformed event must not stop the stream; the next one may be fine.
-          console.warn("bulletin: could not apply a live event", error);
-        }
-      });
-    }
-    source.addEventListener("open", () => {
-      state.errors = 0;
-      showConnection(false);
-    });
-    source.addEventListener("error", () => {
-      if (state.ended || state.source !== source) return;
-      state.errors += 1;
-      // CLOSED: the browser will not retry (an HTTP error, not a stream); else it retries
-      // by itself with Last-Event-ID, and we only give up after several failures in a row.
-      if (source.readyState === EventSource.CLOSED || state.errors >= ERRORS_BEFORE_POLLING) {
-        startPolling();
-      }
-      showConnection(true);
-    });
   };
 
   // --- wiring -----------------------------------------------------------------------------
@@ -439,16 +369,24 @@ function start(main) {
     if (data.order === "oldest_first") flush();
   });
 
-  // Leaving the page closes the stream, so the page can enter the back/forward cache;
-  // coming back reopens it from the last seq this page has.
-  window.addEventListener("pagehide", () => stop());
-  window.addEventListener("pageshow", (event) => { if (event.persisted) connect(); });
-  window.addEventListener("offline", () => showConnection(true));
-
   listen(t, announce);
   for (const copy of $("pinned-entry")?.querySelectorAll("article[id]") ?? []) pinnedCopy(copy);
   enhance(document, t, times);
   setUpdatedAt($("updated-at")?.getAttribute("datetime"));
   setInterval(() => localiseTimes(document, times), 60_000);
-  connect();
+
+  // An ended blog has nothing more to say (its stream answers 204).
+  if (data.status !== "live") return;
+  const changes = follow({
+    eventsUrl: data.eventsUrl,
+    changesUrl: data.changesUrl,
+    seq: Number(data.seq) || 0,
+    apply,
+    trouble: showConnection,
+  });
+  // Leaving the page closes the stream, so that the page can enter the back/forward cache;
+  // coming back reopens it from the last change this page has.
+  window.addEventListener("pagehide", () => changes.stop());
+  window.addEventListener("pageshow", (event) => { if (event.persisted) changes.resume(); });
+  window.addEventListener("offline", () => showConnection(true));
 }

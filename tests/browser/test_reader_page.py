@@ -1,0 +1,156 @@
+"""The reader page in Chromium: without JavaScript, without errors, without third parties."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from bulletin.blogs import services
+from bulletin.blogs.models import Entry
+from bulletin.blogs.validation import BlogFields, EntryFields
+from bulletin.reader.stream import PAGE_SIZE
+from tests.browser.conftest import DESKTOP, MOBILE, artifacts_dir
+from tests.realtime.conftest import Newsroom, api_publish
+
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+QUOTE = (
+    "<p>Residents were told to move to higher ground.</p><blockquote><p>We have never seen "
+    "the water this high.</p><cite>Harbour master</cite></blockquote>"
+)
+
+
+def _publish(room: Newsroom, headline: str, **fields: Any) -> Entry:
+    fields.setdefault("body", f"<p>{headline}: what we know so far.</p>")
+    return services.publish_entry(room.editor, room.blog, EntryFields(headline=headline, **fields))
+
+
+def _storm(room: Newsroom, entries: int = 6) -> list[Entry]:
+    """A blog as readers meet it: entries over two days, key points, a pinned entry, a video."""
+    services.update_blog(
+        room.editor,
+        room.blog,
+        BlogFields(description="Gales and flooding along the coast: updates as they happen."),
+    )
+    yesterday = timezone.now() - timedelta(days=1)
+    made = [
+        _publish(room, f"Yesterday's update {n}", display_at=yesterday + timedelta(minutes=n))
+        for n in range(max(0, entries - 4))
+    ]
+    made.append(_publish(room, "Sea wall breached at the harbour", body=QUOTE, breaking=True))
+    made.append(_publish(room, "Video: waves over the promenade", embed_url=YOUTUBE))
+    made.append(
+        _publish(
+            room,
+            "Ferries cancelled",
+            key_event=True,
+            related_url="https://example.org/ferries",
+            related_title="All ferry routes suspended until Friday",
+        )
+    )
+    made.append(_publish(room, "Roads closed along the coast"))
+    services.set_key_points(
+        room.editor,
+        room.blog,
+        [("Sea wall breached", made[-4].pk), ("Ferries cancelled", None), ("Schools shut", None)],
+    )
+    services.pin_entry(room.editor, room.blog, made[-1])
+    return made
+
+
+def test_the_page_works_with_javascript_disabled(newsroom, serve, reader_factory):
+    entries = [_publish(newsroom, f"Update {n}") for n in range(PAGE_SIZE + 1)]
+    services.set_key_points(newsroom.editor, newsroom.blog, [("Ferries cancelled", None)])
+    server = serve()
+    page = reader_factory(server, java_script_enabled=False).open(f"/live/{newsroom.blog.slug}")
+
+    assert page.locator("#stream > article").count() == PAGE_SIZE
+    assert page.locator(f"#entry-{entries[-1].pk}").is_visible()
+    assert page.locator("#key-points").is_visible()
+    assert page.locator("#key-points-list li").all_inner_texts() == ["Ferries cancelled"]
+    assert page.locator("#new-updates").is_hidden()
+    older = page.locator("#load-older")
+    assert older.is_visible()
+
+    older.click()
+
+    page.wait_for_url("**?before=*")
+    assert page.locator(f"#entry-{entries[0].pk}").is_visible()
+
+
+def test_no_page_logs_a_console_error_or_asks_another_host(newsroom, serve, reader_factory):
+    entries = _storm(newsroom, entries=PAGE_SIZE + 2)
+    server = serve()
+    reader = reader_factory(server)
+    slug = newsroom.blog.slug
+    paths = [
+        "/",
+        f"/live/{slug}",
+        f"/live/{slug}?before={entries[5].pk}",
+        f"/live/{slug}/e/{entries[-2].pk}",
+        f"/live/{slug}/embed",
+    ]
+
+    for path in paths:
+        page = reader.open(path, wait_until="load")
+        page.wait_for_timeout(300)  # the stream opens, times are localised
+        page.close()
+
+    assert reader.watch.errors == []
+    assert reader.watch.external == []
+
+
+def test_an_embed_loads_its_frame_only_after_a_click(newsroom, serve, reader_factory):
+    video = _publish(newsroom, "Video: waves over the promenade", embed_url=YOUTUBE)
+    post = _publish(
+        newsroom, "Post from the coastguard", embed_url="https://x.com/hmcg/status/123456789"
+    )
+    server = serve()
+    reader = reader_factory(server, allow_hosts={"www.youtube-nocookie.com"})
+    page = reader.open(f"/live/{newsroom.blog.slug}")
+    holder = page.locator(f"#entry-{video.pk} .entry__embed")
+    load = holder.locator("button.entry__embed-load")
+    assert load.inner_text() == "Load content from YouTube"
+    assert holder.locator("iframe").count() == 0
+    assert page.locator(f"#entry-{post.pk} .entry__embed button").count() == 0  # no frame URL
+    assert page.locator(f"#entry-{post.pk} .entry__embed a").is_visible()
+    page.wait_for_timeout(300)
+    assert reader.watch.external == []
+
+    load.focus()
+    page.keyboard.press("Enter")
+
+    frame = holder.locator("iframe")
+    frame.wait_for()
+    assert (frame.get_attribute("src") or "").startswith(
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
+    page.wait_for_timeout(300)
+    assert reader.watch.external
+    assert all(u.startswith("https://www.youtube-nocookie.com/") for u in reader.watch.external)
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport", "scheme"),
+    [("desktop", DESKTOP, "light"), ("mobile", MOBILE, "light"), ("mobile-dark", MOBILE, "dark")],
+)
+def test_screenshots_at_desktop_and_mobile_widths(
+    newsroom, serve, reader_factory, name, viewport, scheme
+):
+    _storm(newsroom)
+    server = serve()
+    reader = reader_factory(server, viewport=viewport, color_scheme=scheme)
+    page = reader.open(f"/live/{newsroom.blog.slug}")
+    page.wait_for_timeout(300)
+
+    folder = artifacts_dir()
+    page.screenshot(path=folder / f"live-{name}.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a {viewport['width']}px screen"
+
+    page.evaluate("window.scrollTo(0, 900)")
+    api_publish(server, newsroom, "Evacuation ordered for the lower town")
+    page.locator("#new-updates").filter(has_text="1 new update").wait_for()
+    page.screenshot(path=folder / f"live-{name}-new-updates.png")
