@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bulletin.api.routes import api
+from bulletin.reader.views import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("bulletin.reader.urls")),
+    re_path(r"^media/(?P<path>.+)$", media),
 ]

@@ -154,3 +154,64 @@ def test_screenshots_at_desktop_and_mobile_widths(
     api_publish(server, newsroom, "Evacuation ordered for the lower town")
     page.locator("#new-updates").filter(has_text="1 new update").wait_for()
     page.screenshot(path=folder / f"live-{name}-new-updates.png")
+
+
+def test_hostile_captions_credits_bylines_and_embed_urls_never_run_in_the_browser(
+    newsroom, serve, reader_factory, tmp_path
+):
+    import base64
+
+    from bulletin.blogs import services
+    from bulletin.blogs.models import Media
+    from bulletin.blogs.validation import EntryFields
+
+    hostile = (
+        '<script>window.pwned = 1</script><img src="data:," onerror="window.pwned = 1">'
+        '"><svg onload="window.pwned = 1">'
+    )
+    editor = newsroom.editor
+    editor.display_name = hostile
+    editor.save()
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "dot.png").write_bytes(
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+        )
+    )
+    image = Media.objects.create(
+        file="dot.png", alt=hostile, caption=hostile, credit=hostile, width=1, height=1
+    )
+    services.publish_entry(
+        editor,
+        newsroom.blog,
+        EntryFields(
+            headline="Pictures",
+            image_id=image.pk,
+            embed_url='https://example.com/"><script>window.pwned=1</script>',
+            embed_title=hostile,
+            related_url="https://example.com/story",
+            related_title=hostile,
+        ),
+    )
+    services.publish_entry(
+        editor,
+        newsroom.blog,
+        EntryFields(
+            headline="Video",
+            embed_url="https://www.youtube.com/watch?v=abcdefghijk",
+        ),
+    )
+    server = serve(data_dir=str(tmp_path))
+    reader = reader_factory(server)
+    for path in (f"/live/{newsroom.blog.slug}", f"/live/{newsroom.blog.slug}/embed"):
+        page = reader.open(path)
+        dialogs: list[str] = []
+        page.on(
+            "dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss())
+        )
+        page.wait_for_load_state("load")
+        page.mouse.move(10, 10)
+        assert page.evaluate("window.pwned") is None
+        assert dialogs == []
+        assert hostile in page.locator(".entry__byline").first.inner_text()
+        assert hostile in page.locator(".entry__image figcaption").first.inner_text()

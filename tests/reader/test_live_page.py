@@ -171,3 +171,13 @@ def test_the_page_offers_an_embed_snippet_pointing_at_the_embed_page(make, clien
     # Shown as text to copy, so escaped:
     assert f"data-bulletin-embed=&quot;http://127.0.0.1:8000/live/{blog.slug}/embed&quot;" in html
     assert "/static/reader/embed.js" in html
+
+
+def test_uploaded_images_are_served_from_the_media_folder(make, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    response = client.get("/media/photo.jpg")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff"
+    response.close()
+    assert client.get("/media/../settings.py").status_code in {400, 404}

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.static import serve as serve_file
 
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
@@ -243,3 +245,9 @@ def _embed_snippet(blog: LiveBlog) -> str:
         f'<div data-bulletin-embed="{site}/live/{blog.slug}/embed"></div>\n'
         f'<script src="{site}/static/reader/embed.js" async></script>'
     )
+
+
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded images, for a single machine. Behind nginx the proxy serves the media folder
+    itself (docs/deploy.md) and this view is never reached."""
+    return serve_file(request, path, document_root=str(settings.MEDIA_ROOT))
