@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "bulletin.realtime",
     "bulletin.reader",
     "bulletin.api",
+    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -58,3 +58,12 @@ def test_the_interactive_docs_answer(client):
 
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_the_api_docs_page_loads_nothing_from_other_hosts(client):
+    import re
+
+    html = client.get("/api/v1/docs").content.decode()
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links
+    assert [link for link in links if link.startswith(("http:", "https:", "//"))] == []
