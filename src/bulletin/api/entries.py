@@ -42,6 +42,11 @@ def _out(entry: Entry) -> dict[str, Any]:
     return {**entry_json(entry), "html": entry.html}
 
 
+def _entry(request: ApiRequest, slug: str, entry_id: int) -> Entry:
+    """The entry the path names, as the caller may see it (404 otherwise)."""
+    return lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+
+
 def _fields(payload: EntryCreateIn | EntryPatchIn, *, exclude: set[str]) -> EntryFields:
     return EntryFields(**payload.model_dump(exclude_unset=True, exclude=exclude))
 
@@ -129,7 +134,7 @@ def create_entry(request: ApiRequest, slug: str, payload: EntryCreateIn) -> Stat
 def read_entry(
     request: ApiRequest, response: HttpResponse, slug: str, entry_id: EntryId
 ) -> dict[str, Any]:
-    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    entry = _entry(request, slug, entry_id)
     response["ETag"] = f'"{entry.revision}"'
     return _out(entry)
 
@@ -157,7 +162,7 @@ def update_entry(
     request: ApiRequest, response: HttpResponse, slug: str, payload: EntryPatchIn, entry_id: EntryId
 ) -> dict[str, Any]:
     """Edit the fields you send; ``If-Match`` must name the revision you edited (else 409)."""
-    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    entry = _entry(request, slug, entry_id)
     expected = _if_match(request, entry)
     sent = payload.model_dump(exclude_unset=True)
     entry = services.update_entry(
@@ -174,14 +179,14 @@ def update_entry(
 @router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS}, auth=auth.WRITE)
 def delete_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> Status[None]:
     """Remove the entry from the stream; readers are told it is gone."""
-    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    entry = _entry(request, slug, entry_id)
     services.delete_entry(request.auth, entry)
     return Status(204, None)
 
 
 def _workflow(name: str, doc: str, action: Any) -> None:
     def view(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, Any]:
-        entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+        entry = _entry(request, slug, entry_id)
         return _out(action(request.auth, entry))
 
     view.__name__ = f"{name}_entry"
@@ -207,7 +212,7 @@ def schedule_entry(
     request: ApiRequest, slug: str, payload: ScheduleIn, entry_id: EntryId
 ) -> dict[str, Any]:
     """Publish automatically at ``scheduled_for``."""
-    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    entry = _entry(request, slug, entry_id)
     return _out(services.schedule_entry(request.auth, entry, payload.scheduled_for))
 
 
@@ -220,7 +225,7 @@ def set_key_event(
     request: ApiRequest, slug: str, payload: KeyEventIn, entry_id: EntryId
 ) -> dict[str, Any]:
     """Mark or unmark the entry as a key event."""
-    entry = lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
+    entry = _entry(request, slug, entry_id)
     return _out(services.set_key_event(request.auth, entry, payload.key_event))
 
 
