@@ -31,8 +31,8 @@ class Factory:
             blog = services.go_live(owner, blog)
         return blog
 
-    def member(self, blog: LiveBlog, role: str, username: str | None = None) -> User:
-        user = self.user(username)
+    def member(self, blog: LiveBlog, role: str, username: str | None = None, **extra: Any) -> User:
+        user = self.user(username, **extra)
         Membership.objects.create(blog=blog, user=user, role=role)
         return user
 

@@ -76,8 +76,8 @@ def test_the_sanitised_body_is_written_as_html(make):
 
 def test_authors_are_listed_by_their_byline(make):
     blog = make.blog()
-    first = make.user(display_name="Ana Reporter")
-    second = make.user(first_name="Ben", last_name="Writer")
+    first = make.member(blog, "contributor", display_name="Ana Reporter")
+    second = make.member(blog, "contributor", first_name="Ben", last_name="Writer")
 
     html = stored(make.entry(blog, author_ids=[first.pk, second.pk])).html
 
@@ -205,7 +205,7 @@ def test_a_draft_has_no_none_in_its_time_element(make):
 
 def test_entry_json_has_every_field_readers_and_the_api_use(make):
     blog = make.blog(slug="flood-live")
-    author = make.user(display_name="Ana Reporter")
+    author = make.member(blog, "editor", display_name="Ana Reporter")
     photo = image(caption="Quay", credit="Jo")
     entry = stored(
         make.entry(

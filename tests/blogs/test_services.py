@@ -1034,3 +1034,20 @@ def test_publish_due_from_two_threads_publishes_each_entry_exactly_once():
     assert [c.seq for c in changes] == list(range(seq + 1, seq + 6))
     assert sorted(c.entry_id for c in changes) == sorted(e.pk for e in entries)
     assert seq_of(blog) == seq + 5
+
+
+def test_bylines_may_name_only_the_blogs_team_but_an_edit_keeps_authors_who_left(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    reporter = make.member(blog, "contributor")
+    stranger = make.user()
+    entry = services.publish_entry(
+        owner, blog, EntryFields(headline="Quay", author_ids=[reporter.pk])
+    )
+
+    with pytest.raises(ValidationFailed, match="this live blog's team"):
+        services.publish_entry(owner, blog, EntryFields(headline="X", author_ids=[stranger.pk]))
+    Membership.objects.filter(blog=blog, user=reporter).delete()
+    kept = services.update_entry(owner, entry, EntryFields(author_ids=[reporter.pk, owner.pk]))
+
+    assert set(kept.authors.values_list("pk", flat=True)) == {reporter.pk, owner.pk}

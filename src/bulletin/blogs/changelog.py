@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bulletin.accounts.models import User
 from bulletin.blogs.events import ChangeEvent, change_committed
-from bulletin.blogs.models import Change, ChangeKind, Entry, LiveBlog
+from bulletin.blogs.models import Activity, Change, ChangeKind, Entry, LiveBlog
 from bulletin.errors import NotFound
 
 
@@ -37,6 +37,7 @@ def append_change(
     kind: ChangeKind,
     payload: dict[str, Any],
     *,
+    action: Activity,
     entry: Entry | None = None,
     actor: User | None = None,
     public: bool = True,
@@ -54,6 +55,7 @@ def append_change(
         seq=blog.seq,
         kind=kind,
         public=public,
+        action=action,
         entry=entry,
         payload=payload,
         actor=actor,

@@ -67,11 +67,17 @@ def _youtube_watch_id(host: str, path: str, query: str) -> str | None:
     return None
 
 
+# Every host an embed's iframe may load from: the pages' CSP frame-src is exactly this list.
+YOUTUBE_FRAME_ORIGIN = "https://www.youtube-nocookie.com"
+VIMEO_FRAME_ORIGIN = "https://player.vimeo.com"
+FRAME_ORIGINS = (YOUTUBE_FRAME_ORIGIN, VIMEO_FRAME_ORIGIN)
+
+
 def _frame_url(provider: str, ident: str) -> str:
     if provider == "youtube":
-        return f"https://www.youtube-nocookie.com/embed/{ident}"
+        return f"{YOUTUBE_FRAME_ORIGIN}/embed/{ident}"
     if provider == "vimeo":
-        return f"https://player.vimeo.com/video/{ident}?dnt=1"
+        return f"{VIMEO_FRAME_ORIGIN}/video/{ident}?dnt=1"
     return ""
 
 

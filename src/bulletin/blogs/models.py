@@ -211,6 +211,31 @@ class ChangeKind(models.TextChoices):
     DESK = "desk", "Editorial change (desk only)"
 
 
+class Activity(models.TextChoices):
+    """What a change did, in the words of the desk's activity log ("Anna published …")."""
+
+    BLOG_CREATED = "blog.created", "created the live blog"
+    BLOG_UPDATED = "blog.updated", "changed the live blog's settings"
+    WENT_LIVE = "blog.live", "started live coverage"
+    ENDED = "blog.ended", "ended coverage"
+    ARCHIVED = "blog.archived", "archived the live blog"
+    KEY_POINTS = "blog.key_points", "updated the key points"
+    PINNED = "entry.pinned", "pinned"
+    UNPINNED = "entry.unpinned", "unpinned the pinned entry"
+    PUBLISHED = "entry.published", "published"
+    DRAFTED = "entry.drafted", "saved a draft"
+    SUBMITTED = "entry.submitted", "submitted for review"
+    APPROVED = "entry.approved", "approved and published"
+    REJECTED = "entry.rejected", "sent back to its writer"
+    SCHEDULED = "entry.scheduled", "scheduled"
+    PUBLISHED_ON_SCHEDULE = "entry.published_on_schedule", "published on schedule"
+    EDITED = "entry.edited", "edited"
+    UNPUBLISHED = "entry.unpublished", "unpublished"
+    DELETED = "entry.deleted", "deleted"
+    KEY_EVENT_ON = "entry.key_event", "marked as a key event"
+    KEY_EVENT_OFF = "entry.not_key_event", "unmarked as a key event"
+
+
 class Change(models.Model):
     """One row per change, numbered by the blog's ``seq``: what readers replay to catch up."""
 
@@ -219,6 +244,7 @@ class Change(models.Model):
     kind = models.CharField(max_length=10, choices=ChangeKind.choices)
     # Public changes go to readers; desk changes only to members of the blog.
     public = models.BooleanField(default=True)
+    action = models.CharField(max_length=40, choices=Activity.choices, blank=True)
     entry = models.ForeignKey(
         Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )

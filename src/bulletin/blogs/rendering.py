@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bulletin.accounts.models import User
 from bulletin.blogs.embeds import PROVIDER_NAMES
 from bulletin.blogs.models import Entry, LiveBlog, Media
 
@@ -43,15 +45,19 @@ def media_json(media: Media | None) -> dict[str, Any] | None:
     }
 
 
-def _authors(entry: Entry) -> list[dict[str, Any]]:
+def _authors(entry: Entry, authors: Sequence[User] | None) -> list[dict[str, Any]]:
+    people = entry.authors.all() if authors is None else authors
     return [
         {"id": author.pk, "name": author.byline}
-        for author in sorted(entry.authors.all(), key=lambda author: author.pk)
+        for author in sorted(people, key=lambda author: author.pk)
     ]
 
 
-def entry_json(entry: Entry) -> dict[str, Any]:
-    """The JSON form of an entry, as the API and the change feed give it."""
+def entry_json(entry: Entry, *, authors: Sequence[User] | None = None) -> dict[str, Any]:
+    """The JSON form of an entry, as the API and the change feed give it.
+
+    ``authors`` stands in for the saved ones when previewing an entry not yet saved.
+    """
     blog = entry.blog
     embed = dict(entry.embed) if entry.embed else None
     if embed:
@@ -63,7 +69,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "status": entry.status,
         "headline": entry.headline,
         "body": entry.body,
-        "authors": _authors(entry),
+        "authors": _authors(entry, authors),
         "image": media_json(entry.image),
         "embed": embed,
         "related": (

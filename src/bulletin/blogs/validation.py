@@ -234,6 +234,10 @@ def clean_entry_fields(given: EntryFields, current_embed: dict[str, str]) -> dic
     return values
 
 
+# Slugs that name desk pages (/desk/login/, /desk/new…) rather than a blog's desk.
+RESERVED_SLUGS = frozenset({"login", "logout", "password", "password-reset", "reset", "new"})
+
+
 def clean_slug(value: str) -> str:
     value = value.strip()
     if not value or len(value) > SLUG_MAX or not re.fullmatch(SLUG_PATTERN, value):
@@ -241,6 +245,10 @@ def clean_slug(value: str) -> str:
             "slug",
             "must be 1 to 100 lowercase letters, digits and single hyphens "
             f"(e.g. storm-live), got {value[:120]!r}",
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationFailed.on(
+            "slug", f"must not be one of {', '.join(sorted(RESERVED_SLUGS))}, got {value!r}"
         )
     return value
 

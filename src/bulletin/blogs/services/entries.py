@@ -1,47 +1,40 @@
-"""Every write to live blogs, entries and key points.
-
-Each public function checks permissions (:mod:`bulletin.accounts.permissions`), validates its
-input before touching the database, then runs one transaction that writes the rows, takes the
-blog's next ``seq`` and appends one :class:`~bulletin.blogs.models.Change`. The change is
-announced (:mod:`bulletin.blogs.events`) only after commit.
-"""
+"""Writes to entries: create, edit, the review workflow, scheduling, pins and key events."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from bulletin.accounts.models import Membership, Role, User
-from bulletin.accounts.permissions import Action, can, require, require_create_blogs
+from bulletin.accounts.models import User
+from bulletin.accounts.permissions import Action, can, require
 from bulletin.blogs.changelog import append_change, lock_blog
 from bulletin.blogs.models import (
+    Activity,
     BlogStatus,
     ChangeKind,
     Entry,
     EntryRevision,
     EntryStatus,
-    KeyPoint,
     LiveBlog,
 )
 from bulletin.blogs.rendering import blog_json, render_entry
+from bulletin.blogs.services.common import (
+    Actor,
+    acting_user,
+    require_open,
+    require_team_authors,
+    require_usable_image,
+)
 from bulletin.blogs.validation import (
-    BlogFields,
     EntryFields,
-    check_coverage_window,
     check_moment,
-    clean_blog_fields,
     clean_correction,
     clean_entry_fields,
-    clean_key_points,
 )
 from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
 
-Actor = User | AnonymousUser | None
 # Entries readers can see, or could once (a deleted tombstone was public).
 _EDITABLE: set[str] = {
     EntryStatus.DRAFT,
@@ -49,164 +42,6 @@ _EDITABLE: set[str] = {
     EntryStatus.SCHEDULED,
     EntryStatus.PUBLISHED,
 }
-
-
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) else None
-
-
-# --- blogs -------------------------------------------------------------------------------
-
-
-def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
-    """Create a live blog in draft; its creator becomes its owner."""
-    require_create_blogs(actor)
-    owner = _user(actor)
-    assert owner is not None  # require_create_blogs admits only signed-in users
-    values = clean_blog_fields(fields)
-    for required in ("slug", "title"):
-        if required not in values:
-            raise ValidationFailed.on(required, "is required")
-    check_coverage_window(values.get("coverage_start"), values.get("coverage_end"))
-    values.setdefault("timezone", settings.BULLETIN["TIME_ZONE"])
-    values.setdefault("language", settings.BULLETIN["LANGUAGE"])
-    try:
-        with transaction.atomic():
-            blog = LiveBlog.objects.create(created_by=owner, **values)
-            Membership.objects.create(blog=blog, user=owner, role=Role.OWNER)
-            blog = lock_blog(blog.pk)
-            append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, actor=_user(actor))
-    except IntegrityError:
-        if LiveBlog.objects.filter(slug=values["slug"]).exists():
-            raise Conflict(
-                f"slug must be unique: a live blog called {values['slug']!r} already exists",
-                fields={"slug": "already taken"},
-            ) from None
-        raise
-    return blog
-
-
-def update_blog(actor: Actor, blog: LiveBlog, fields: BlogFields) -> LiveBlog:
-    """Change a blog's title, slug, standfirst, language, time zone, order, cover or window."""
-    require(actor, blog, Action.CONFIGURE)
-    values = clean_blog_fields(fields)
-    try:
-        with transaction.atomic():
-            blog = lock_blog(blog.pk)
-            for name, value in values.items():
-                setattr(blog, name, value)
-            check_coverage_window(blog.coverage_start, blog.coverage_end)
-            blog.save()
-            if {"language", "timezone", "slug"} & values.keys():
-                _rerender_entries(blog)
-                if blog.pinned_entry is not None:
-                    blog.pinned_entry.refresh_from_db()
-            append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, actor=_user(actor))
-    except IntegrityError:
-        raise Conflict(
-            f"slug must be unique: a live blog called {values.get('slug')!r} already exists",
-            fields={"slug": "already taken"},
-        ) from None
-    return blog
-
-
-def _set_status(
-    actor: Actor,
-    blog: LiveBlog,
-    action: Action,
-    target: BlogStatus,
-    allowed_from: set[str],
-    kind: ChangeKind,
-) -> LiveBlog:
-    require(actor, blog, action)
-    with transaction.atomic():
-        blog = lock_blog(blog.pk)
-        if blog.status not in allowed_from:
-            raise InvalidState(
-                f"a live blog can become {target} only from "
-                f"{' or '.join(sorted(allowed_from))}, it is {blog.status}"
-            )
-        now = timezone.now()
-        blog.status = target
-        if target == BlogStatus.LIVE and blog.coverage_start is None:
-            blog.coverage_start = now
-        if target == BlogStatus.LIVE:
-            blog.coverage_end = None
-        if target == BlogStatus.ENDED:
-            blog.coverage_end = now
-        blog.save()
-        append_change(blog, kind, {"blog": blog_json(blog)}, actor=_user(actor))
-    return blog
-
-
-def go_live(actor: Actor, blog: LiveBlog) -> LiveBlog:
-    """Open coverage (or reopen it after it ended): readers can see the blog."""
-    return _set_status(
-        actor,
-        blog,
-        Action.RUN_COVERAGE,
-        BlogStatus.LIVE,
-        {BlogStatus.DRAFT, BlogStatus.ENDED},
-        ChangeKind.BLOG,
-    )
-
-
-def end_coverage(actor: Actor, blog: LiveBlog) -> LiveBlog:
-    """End coverage: readers keep the page, their live streams close."""
-    return _set_status(
-        actor, blog, Action.RUN_COVERAGE, BlogStatus.ENDED, {BlogStatus.LIVE}, ChangeKind.END
-    )
-
-
-def archive_blog(actor: Actor, blog: LiveBlog) -> LiveBlog:
-    """Archive an ended blog: it stays readable and no longer takes entries."""
-    return _set_status(
-        actor, blog, Action.CONFIGURE, BlogStatus.ARCHIVED, {BlogStatus.ENDED}, ChangeKind.BLOG
-    )
-
-
-def set_key_points(
-    actor: Actor, blog: LiveBlog, points: Sequence[str | tuple[str, int | None]]
-) -> LiveBlog:
-    """Replace the key points box with these bullets, in this order."""
-    require(actor, blog, Action.CURATE)
-    pairs = [(p, None) if isinstance(p, str) else p for p in points]
-    cleaned = clean_key_points(pairs)
-    linked = {entry_id for _text, entry_id in cleaned if entry_id is not None}
-    with transaction.atomic():
-        blog = lock_blog(blog.pk)
-        _require_open(blog)
-        found = set(
-            Entry.objects.filter(
-                blog=blog, pk__in=linked, status=EntryStatus.PUBLISHED
-            ).values_list("pk", flat=True)
-        )
-        if linked - found:
-            raise ValidationFailed.on(
-                "key_points",
-                f"may link only to published entries of this blog, got {sorted(linked - found)}",
-            )
-        blog.key_points.all().delete()
-        KeyPoint.objects.bulk_create(
-            KeyPoint(blog=blog, position=index, text=text, entry_id=entry_id)
-            for index, (text, entry_id) in enumerate(cleaned)
-        )
-        append_change(blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, actor=_user(actor))
-    return blog
-
-
-def add_member(actor: Actor, blog: LiveBlog, user: User, role: str) -> Membership:
-    """Give a colleague a role on the blog (or change it)."""
-    require(actor, blog, Action.MANAGE_MEMBERS)
-    if role not in Role.values:
-        raise ValidationFailed.on("role", f"must be one of {', '.join(Role.values)}, got {role!r}")
-    membership, _created = Membership.objects.update_or_create(
-        blog=blog, user=user, defaults={"role": role}
-    )
-    return membership
-
-
-# --- entries -----------------------------------------------------------------------------
 
 
 def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
@@ -232,7 +67,18 @@ def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
     )
 
 
-def _record(entry: Entry, blog: LiveBlog, actor: User | None, *, was_public: bool) -> None:
+# What creating an entry in each status is called in the activity log.
+_CREATED: dict[str, Activity] = {
+    EntryStatus.DRAFT: Activity.DRAFTED,
+    EntryStatus.SUBMITTED: Activity.SUBMITTED,
+    EntryStatus.SCHEDULED: Activity.SCHEDULED,
+    EntryStatus.PUBLISHED: Activity.PUBLISHED,
+}
+
+
+def _record(
+    entry: Entry, blog: LiveBlog, actor: User | None, activity: Activity, *, was_public: bool
+) -> None:
     """Render the entry once, store the HTML, and log the change for readers or the desk."""
     entry.blog = blog
     data, html = render_entry(entry)
@@ -240,25 +86,28 @@ def _record(entry: Entry, blog: LiveBlog, actor: User | None, *, was_public: boo
     entry.save(update_fields=["html"])
     if entry.is_public:
         append_change(
-            blog, ChangeKind.ENTRY, {"entry": data, "html": html}, entry=entry, actor=actor
+            blog,
+            ChangeKind.ENTRY,
+            {"entry": data, "html": html},
+            action=activity,
+            entry=entry,
+            actor=actor,
         )
     elif was_public:
         # Leaving the stream (unpublished or deleted): readers only need to drop it.
-        append_change(blog, ChangeKind.DELETE, {"id": entry.pk}, entry=entry, actor=actor)
+        append_change(
+            blog, ChangeKind.DELETE, {"id": entry.pk}, action=activity, entry=entry, actor=actor
+        )
     else:
         append_change(
             blog,
             ChangeKind.DESK,
             {"entry": data, "html": html},
+            action=activity,
             entry=entry,
             actor=actor,
             public=False,
         )
-
-
-def _require_open(blog: LiveBlog) -> None:
-    if blog.status == BlogStatus.ARCHIVED:
-        raise InvalidState("this live blog is archived and takes no more changes")
 
 
 def _publishing_actions(status: str) -> Action:
@@ -289,10 +138,12 @@ def create_entry(
         )
     require(actor, blog, _publishing_actions(status))
     values = clean_entry_fields(fields, {})
+    require_usable_image(actor, blog, "image_id", values.get("image_id"))
     author_ids = values.pop("author_ids", None)
-    user = _user(actor)
+    user = acting_user(actor)
     if author_ids is None:
         author_ids = [user.pk] if user else []
+    require_team_authors(actor, blog, author_ids)
     now = timezone.now()
     if status == EntryStatus.SCHEDULED:
         _check_schedule(scheduled_for, now)
@@ -300,7 +151,7 @@ def create_entry(
         _check_publishable(values.get("headline", ""), values.get("body", ""))
     with transaction.atomic():
         blog = lock_blog(blog.pk)
-        _require_open(blog)
+        require_open(blog)
         entry = Entry(
             blog=blog, status=status, created_by=user, created_at=now, updated_at=now, **values
         )
@@ -312,7 +163,7 @@ def create_entry(
         entry.save()
         entry.authors.set(author_ids)
         _snapshot(entry, user)
-        _record(entry, blog, user, was_public=False)
+        _record(entry, blog, user, _CREATED[status], was_public=False)
     return entry
 
 
@@ -382,13 +233,14 @@ def update_entry(
 ) -> Entry:
     """Edit an entry; refuse a stale ``expected_revision`` rather than overwrite silently."""
     correction = clean_correction(correction_note) if correction_note is not None else None
-    user = _user(actor)
+    user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         entry = _locked_entry(blog, entry.pk)
         _require_may_edit(actor, blog, entry)
         values = clean_entry_fields(fields, entry.embed)
-        _require_open(blog)
+        require_usable_image(actor, blog, "image_id", values.get("image_id"))
+        require_open(blog)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted and can no longer be edited")
         if expected_revision is not None and expected_revision != entry.revision:
@@ -398,6 +250,9 @@ def update_entry(
                 extra={"current_revision": entry.revision},
             )
         author_ids = values.pop("author_ids", None)
+        if author_ids is not None:
+            current = frozenset(entry.authors.values_list("pk", flat=True))
+            require_team_authors(actor, blog, author_ids, keep=current)
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.is_public:
@@ -408,7 +263,7 @@ def update_entry(
         _bump(entry, user, correction or "")
         if author_ids is not None:
             entry.authors.set(author_ids)
-        _record(entry, blog, user, was_public=entry.is_public)
+        _record(entry, blog, user, Activity.EDITED, was_public=entry.is_public)
     return entry
 
 
@@ -419,9 +274,10 @@ def _transition(
     allowed_from: set[str],
     target: str,
     *,
+    activity: Activity,
     scheduled_for: datetime | None = None,
 ) -> Entry:
-    user = _user(actor)
+    user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         entry = _locked_entry(blog, entry.pk)
@@ -429,7 +285,7 @@ def _transition(
             _require_may_edit(actor, blog, entry)
         else:
             require(actor, blog, action)
-        _require_open(blog)
+        require_open(blog)
         if entry.status not in allowed_from:
             raise InvalidState(
                 f"entry {entry.pk} can become {target} only from "
@@ -456,23 +312,44 @@ def _transition(
             blog.pinned_entry = None
             blog.save(update_fields=["pinned_entry"])
         _bump(entry, user)
-        _record(entry, blog, user, was_public=was_public)
+        _record(entry, blog, user, activity, was_public=was_public)
     return entry
 
 
 def submit_for_review(actor: Actor, entry: Entry) -> Entry:
     """Hand a draft to the editors' review queue."""
-    return _transition(actor, entry, Action.WRITE_DRAFT, {EntryStatus.DRAFT}, EntryStatus.SUBMITTED)
+    return _transition(
+        actor,
+        entry,
+        Action.WRITE_DRAFT,
+        {EntryStatus.DRAFT},
+        EntryStatus.SUBMITTED,
+        activity=Activity.SUBMITTED,
+    )
 
 
 def approve_entry(actor: Actor, entry: Entry) -> Entry:
     """Publish an entry a contributor submitted."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED}, EntryStatus.PUBLISHED)
+    return _transition(
+        actor,
+        entry,
+        Action.PUBLISH,
+        {EntryStatus.SUBMITTED},
+        EntryStatus.PUBLISHED,
+        activity=Activity.APPROVED,
+    )
 
 
 def reject_entry(actor: Actor, entry: Entry) -> Entry:
     """Send a submitted entry back to its writer as a draft."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.SUBMITTED}, EntryStatus.DRAFT)
+    return _transition(
+        actor,
+        entry,
+        Action.PUBLISH,
+        {EntryStatus.SUBMITTED},
+        EntryStatus.DRAFT,
+        activity=Activity.REJECTED,
+    )
 
 
 def publish_draft(actor: Actor, entry: Entry) -> Entry:
@@ -483,12 +360,20 @@ def publish_draft(actor: Actor, entry: Entry) -> Entry:
         Action.PUBLISH,
         {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
         EntryStatus.PUBLISHED,
+        activity=Activity.PUBLISHED,
     )
 
 
 def unpublish_entry(actor: Actor, entry: Entry) -> Entry:
     """Take a published entry back to draft: readers see it disappear."""
-    return _transition(actor, entry, Action.PUBLISH, {EntryStatus.PUBLISHED}, EntryStatus.DRAFT)
+    return _transition(
+        actor,
+        entry,
+        Action.PUBLISH,
+        {EntryStatus.PUBLISHED},
+        EntryStatus.DRAFT,
+        activity=Activity.UNPUBLISHED,
+    )
 
 
 def schedule_entry(actor: Actor, entry: Entry, when: datetime) -> Entry:
@@ -501,12 +386,20 @@ def schedule_entry(actor: Actor, entry: Entry, when: datetime) -> Entry:
         {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
         EntryStatus.SCHEDULED,
         scheduled_for=when,
+        activity=Activity.SCHEDULED,
     )
 
 
 def delete_entry(actor: Actor, entry: Entry) -> Entry:
     """Delete an entry: it leaves the stream and readers are told; the row stays a tombstone."""
-    return _transition(actor, entry, _delete_action(actor, entry), _EDITABLE, EntryStatus.DELETED)
+    return _transition(
+        actor,
+        entry,
+        _delete_action(actor, entry),
+        _EDITABLE,
+        EntryStatus.DELETED,
+        activity=Activity.DELETED,
+    )
 
 
 def _delete_action(actor: Actor, entry: Entry) -> Action:
@@ -518,17 +411,23 @@ def _delete_action(actor: Actor, entry: Entry) -> Action:
 
 def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
     """Mark or unmark an entry as a key event (shown in the key-events list and feed)."""
-    user = _user(actor)
+    user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         require(actor, blog, Action.CURATE)
-        _require_open(blog)
+        require_open(blog)
         entry = _locked_entry(blog, entry.pk)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted")
         entry.is_key_event = on
         _bump(entry, user)
-        _record(entry, blog, user, was_public=entry.is_public)
+        _record(
+            entry,
+            blog,
+            user,
+            Activity.KEY_EVENT_ON if on else Activity.KEY_EVENT_OFF,
+            was_public=entry.is_public,
+        )
     return entry
 
 
@@ -537,7 +436,7 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
     require(actor, blog, Action.CURATE)
     with transaction.atomic():
         blog = lock_blog(blog.pk)
-        _require_open(blog)
+        require_open(blog)
         if entry is not None:
             entry = _locked_entry(blog, entry.pk)
             if not entry.is_public:
@@ -547,7 +446,12 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
         blog.pinned_entry = entry
         blog.save(update_fields=["pinned_entry"])
         append_change(
-            blog, ChangeKind.BLOG, {"blog": blog_json(blog)}, entry=entry, actor=_user(actor)
+            blog,
+            ChangeKind.BLOG,
+            {"blog": blog_json(blog)},
+            action=Activity.PINNED if entry is not None else Activity.UNPINNED,
+            entry=entry,
+            actor=acting_user(actor),
         )
     return blog
 
@@ -569,19 +473,6 @@ def publish_due(now: datetime | None = None) -> list[Entry]:
             entry.display_at = entry.scheduled_for or now
             entry.scheduled_for = None
             _bump(entry, None)
-            _record(entry, blog, None, was_public=False)
+            _record(entry, blog, None, Activity.PUBLISHED_ON_SCHEDULE, was_public=False)
             published.append(entry)
     return published
-
-
-def _rerender_entries(blog: LiveBlog) -> int:
-    # Times, words and permalinks inside the stored HTML depend on these blog settings.
-    count = 0
-    entries = Entry.objects.filter(blog=blog).select_related("image")
-    for entry in entries.prefetch_related("authors").iterator(chunk_size=500):
-        entry.blog = blog
-        _data, html = render_entry(entry)
-        if html != entry.html:
-            Entry.objects.filter(pk=entry.pk).update(html=html)
-            count += 1
-    return count

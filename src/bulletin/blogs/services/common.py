@@ -1,0 +1,73 @@
+"""What every service shares: who is acting, whether a blog still takes changes, and which
+uploaded images it may show."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from bulletin.accounts.models import Membership, User
+from bulletin.blogs.models import (
+    BlogStatus,
+    Entry,
+    LiveBlog,
+    Media,
+)
+from bulletin.errors import InvalidState, ValidationFailed
+
+Actor = User | AnonymousUser | None
+
+
+def acting_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def require_open(blog: LiveBlog) -> None:
+    if blog.status == BlogStatus.ARCHIVED:
+        raise InvalidState("this live blog is archived and takes no more changes")
+
+
+def require_usable_image(
+    actor: Actor, blog: LiveBlog | None, field: str, media_id: int | None
+) -> None:
+    """Refuse an image uploaded for another blog's team, unless this blog already shows it
+    (``blog`` is None for a blog being created: only one's own uploads then).
+
+    Media rows belong to no blog, and ids are counted: without this, anyone who may write on
+    one blog could attach (and so see) another newsroom's pictures before they are published.
+    Images without an uploader (imported, or whose uploader's account is gone) stay usable.
+    """
+    if media_id is None:
+        return
+    uploader = Media.objects.filter(pk=media_id).values_list("uploaded_by_id", flat=True).first()
+    user = acting_user(actor)
+    if uploader is None or (user is not None and uploader == user.pk):
+        return
+    if blog is not None and (
+        blog.cover_image_id == media_id
+        or Membership.objects.filter(blog=blog, user_id=uploader).exists()
+        or Entry.objects.filter(blog=blog, image_id=media_id).exists()
+    ):
+        return
+    raise ValidationFailed.on(
+        field, f"must be an image uploaded by this live blog's team, got {media_id}"
+    )
+
+
+def require_team_authors(
+    actor: Actor, blog: LiveBlog, author_ids: list[int], keep: frozenset[int] = frozenset()
+) -> None:
+    """Refuse bylines naming people outside the blog's team.
+
+    The desk offers only the team; a forged form or an API call must not credit anyone else.
+    The writer may always credit themselves, and an edit may keep the authors it already has
+    (someone who has since left the team).
+    """
+    user = acting_user(actor)
+    allowed = set(keep) | ({user.pk} if user is not None else set())
+    allowed |= set(Membership.objects.filter(blog=blog).values_list("user_id", flat=True))
+    strangers = [pk for pk in author_ids if pk not in allowed]
+    if strangers:
+        raise ValidationFailed.on(
+            "author_ids",
+            f"must be ids of people on this live blog's team, got {strangers}",
+        )
