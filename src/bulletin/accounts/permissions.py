@@ -49,9 +49,13 @@ def role_of(user: User | AnonymousUser | None, blog: LiveBlog) -> str | None:
     )
 
 
-def can(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -> bool:
-    role = role_of(user, blog)
+def role_allows(role: str | None, action: Action) -> bool:
+    """Whether this role (from :func:`role_of`) may do the action: for pages that ask often."""
     return role is not None and action in _ROLE_ACTIONS[role]
+
+
+def can(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -> bool:
+    return role_allows(role_of(user, blog), action)
 
 
 def require(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -> None:
