@@ -1,0 +1,208 @@
+"""Turn the desk's form posts into the service layer's field sets.
+
+The services validate (and say what was expected and what came); this module only reads the
+HTML form's shape: checkboxes, ``datetime-local`` inputs in the blog's time zone, id lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from bulletin.blogs.models import Entry, LiveBlog
+from bulletin.blogs.validation import UNSET, BlogFields, EntryFields, clean_timezone
+from bulletin.errors import ValidationFailed
+
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+ENTRY_ACTIONS = ("publish", "draft", "submit", "schedule")
+
+
+def parse_local_time(name: str, raw: str, zone_name: str) -> datetime | None:
+    """A ``datetime-local`` value, read as wall-clock time in the blog's time zone."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    for pattern in LOCAL_FORMATS:
+        try:
+            naive = datetime.strptime(raw, pattern)
+        except ValueError:
+            continue
+        if not 1900 <= naive.year <= 2200:
+            break
+        # In UTC, like every stored time: rendered as ...Z in the entry's HTML and JSON.
+        return naive.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
+    raise ValidationFailed.on(name, f"must be a date and time like 2026-01-27T14:30, got {raw!r}")
+
+
+def local_input_value(moment: datetime | None, zone_name: str) -> str:
+    """The value a ``datetime-local`` input shows for ``moment`` in the blog's time zone."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, ZoneInfo(zone_name)).strftime("%Y-%m-%dT%H:%M")
+
+
+def is_id(raw: str) -> bool:
+    """Whether ``raw`` is a row id: ASCII digits only (``"²".isdigit()`` is true, and int()
+    refuses it), short enough for a 64-bit column."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18
+
+
+def _ids(name: str, values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        if not is_id(value.strip()):
+            raise ValidationFailed.on(name, f"must be a list of ids, got {value[:20]!r}")
+        ids.append(int(value))
+    return ids
+
+
+def _optional_id(name: str, raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    ids = _ids(name, [raw])
+    return ids[0]
+
+
+@dataclass
+class ImageWords:
+    """What the composer says about the attached image (the image itself is uploaded apart)."""
+
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass
+class EntryForm:
+    """One composer or edit-form post, read but not yet validated."""
+
+    fields: EntryFields
+    action: str
+    image_id: int | None
+    image: ImageWords
+    scheduled_for: datetime | None = None
+    correction_note: str | None = None
+    revision: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_image(self) -> bool:
+        return self.image_id is not None
+
+
+def read_entry_form(post: QueryDict, blog: LiveBlog, *, editing: bool = False) -> EntryForm:
+    """Read the composer (or the edit form); raises ValidationFailed on a malformed post."""
+    action = post.get("action", "publish" if not editing else "save")
+    allowed = ("save",) if editing else ENTRY_ACTIONS
+    if action not in allowed:
+        raise ValidationFailed.on("action", f"must be one of {', '.join(allowed)}, got {action!r}")
+    image_id = (
+        None if post.get("remove_image") else _optional_id("image_id", post.get("image_id", ""))
+    )
+    given: dict[str, Any] = {
+        "headline": post.get("headline", ""),
+        "body": post.get("body", ""),
+        "image_id": image_id,
+        "embed_url": post.get("embed_url", ""),
+        "embed_title": post.get("embed_title", ""),
+        "embed_description": post.get("embed_description", ""),
+        "related_url": post.get("related_url", ""),
+        "related_title": post.get("related_title", ""),
+        "key_event": post.get("key_event") == "on",
+        "breaking": post.get("breaking") == "on",
+    }
+    authors = post.getlist("authors")
+    given["author_ids"] = _ids("authors", authors) if authors else UNSET
+    if "display_at" in post:
+        # Editors may correct the time readers see; empty keeps the publication time.
+        shown = parse_local_time("display_at", post.get("display_at", ""), blog.timezone)
+        given["display_at"] = shown if shown is not None else UNSET
+    scheduled = parse_local_time("scheduled_for", post.get("scheduled_for", ""), blog.timezone)
+    revision = _optional_id("revision", post.get("revision", "")) if editing else None
+    if editing and revision is None:
+        # Without it the save could not tell that someone saved a newer revision meanwhile.
+        raise ValidationFailed.on(
+            "revision", "must be the revision you edited (reload the entry), got nothing"
+        )
+    correction = post.get("correction_note") if editing else None
+    return EntryForm(
+        fields=EntryFields(**{k: v for k, v in given.items() if v is not UNSET}),
+        action=action,
+        image_id=image_id,
+        image=ImageWords(
+            alt=post.get("image_alt", ""),
+            caption=post.get("image_caption", ""),
+            credit=post.get("image_credit", ""),
+        ),
+        scheduled_for=scheduled,
+        correction_note=correction,
+        revision=revision,
+        values={key: post.get(key, "") for key in post},
+    )
+
+
+def entry_form_values(entry: Entry) -> dict[str, Any]:
+    """What the edit form shows for a saved entry."""
+    image = entry.image
+    embed = entry.embed or {}
+    return {
+        "headline": entry.headline,
+        "body": entry.body,
+        "image_id": image.pk if image else "",
+        "image_alt": image.alt if image else "",
+        "image_caption": image.caption if image else "",
+        "image_credit": image.credit if image else "",
+        "embed_url": embed.get("url", ""),
+        "embed_title": embed.get("title", ""),
+        "embed_description": embed.get("description", ""),
+        "related_url": entry.related_url,
+        "related_title": entry.related_title,
+        "key_event": "on" if entry.is_key_event else "",
+        "breaking": "on" if entry.is_breaking else "",
+        "display_at": local_input_value(entry.display_at, entry.blog.timezone),
+        "correction_note": entry.correction_note,
+        "revision": str(entry.revision),
+    }
+
+
+def read_blog_form(post: QueryDict, zone_name: str) -> BlogFields:
+    """Read the blog settings form."""
+    zone = post.get("timezone", zone_name) or zone_name
+    values: dict[str, Any] = {
+        name: post.get(name, "")
+        for name in ("slug", "title", "description", "language", "timezone", "order")
+        if name in post
+    }
+    for name in ("coverage_start", "coverage_end"):
+        if name in post:
+            values[name] = parse_local_time(name, post.get(name, ""), _known_zone(zone, zone_name))
+    if "cover_image_id" in post:
+        values["cover_image_id"] = _optional_id("cover_image_id", post.get("cover_image_id", ""))
+    return BlogFields(**values)
+
+
+def _known_zone(candidate: str, fallback: str) -> str:
+    # The zone is validated by the service; until then, read times in one that exists.
+    try:
+        return clean_timezone(candidate)
+    except ValidationFailed:
+        return fallback
+
+
+def read_key_points(post: QueryDict) -> list[tuple[str, int | None]]:
+    """Key points come as parallel lists (text, linked entry); empty lines are dropped."""
+    texts = post.getlist("point")
+    links = post.getlist("point_entry")
+    points: list[tuple[str, int | None]] = []
+    for index, text in enumerate(texts):
+        if not text.strip():
+            continue
+        link = links[index] if index < len(links) else ""
+        points.append((text, _optional_id(f"key_points[{index}]", link)))
+    return points

@@ -1,0 +1,138 @@
+"""What changed, by whom and when: an entry's revisions and a blog's activity log."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from bulletin.blogs.models import Activity, Change, Entry, EntryRevision, LiveBlog
+from bulletin.blogs.sanitize import plain_text
+
+ACTIVITY_PAGE = 100
+
+# The revision's ``data`` keys the history names, in the order it lists them.
+DATA_LABELS = {
+    "authors": "Authors",
+    "image_id": "Image",
+    "embed": "Embed",
+    "related_url": "Related story link",
+    "related_title": "Related story title",
+    "key_event": "Key event",
+    "breaking": "Breaking",
+    "display_at": "Time shown to readers",
+}
+
+
+@dataclass
+class RevisionView:
+    revision: EntryRevision
+    status_changed: tuple[str, str] | None = None
+    headline_diff: SafeString | None = None
+    body_diff: SafeString | None = None
+    other_changes: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.status_changed or self.headline_diff or self.body_diff or self.other_changes
+        )
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """The words of ``new`` with what was removed in <del> and what was added in <ins>."""
+    before = re.findall(r"\S+|\s+", old)
+    after = re.findall(r"\S+|\s+", new)
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(before[a1:a2])))
+            continue
+        if op in {"delete", "replace"}:
+            parts.append(f"<del>{escape(''.join(before[a1:a2]))}</del>")
+        if op in {"insert", "replace"}:
+            parts.append(f"<ins>{escape(''.join(after[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308  (every piece is escaped above)
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return str(value.get("url") or "none")
+    if value in (None, "", []):
+        return "none"
+    return str(value)
+
+
+def revision_history(entry: Entry) -> list[RevisionView]:
+    """Every revision of the entry, newest first, each with what it changed."""
+    revisions = list(entry.revisions.select_related("edited_by").order_by("revision"))
+    views: list[RevisionView] = []
+    previous: EntryRevision | None = None
+    for revision in revisions:
+        view = RevisionView(revision)
+        if previous is not None:
+            if previous.status != revision.status:
+                view.status_changed = (previous.status, revision.status)
+            if previous.headline != revision.headline:
+                view.headline_diff = word_diff(previous.headline, revision.headline)
+            old_body, new_body = plain_text(previous.body), plain_text(revision.body)
+            if old_body != new_body or previous.body != revision.body:
+                view.body_diff = word_diff(old_body, new_body)
+            for key, label in DATA_LABELS.items():
+                old, new = previous.data.get(key), revision.data.get(key)
+                if old != new:
+                    view.other_changes.append(f"{label}: {_label(old)} → {_label(new)}")
+            if revision.correction_note:
+                view.other_changes.append(f"Correction note: {revision.correction_note}")
+        views.append(view)
+        previous = revision
+    views.reverse()
+    return views
+
+
+@dataclass
+class ActivityRow:
+    seq: int
+    when: datetime
+    who: str
+    what: str
+    entry_id: int | None
+    entry_headline: str
+    public: bool
+
+
+def activity_log(blog: LiveBlog, *, before: int | None = None) -> list[ActivityRow]:
+    """The blog's changes, newest first, as sentences: who did what to which entry."""
+    changes = Change.objects.filter(blog=blog).select_related("actor", "entry")
+    if before is not None:
+        changes = changes.filter(seq__lt=before)
+    rows = []
+    for change in changes.order_by("-seq")[:ACTIVITY_PAGE]:
+        entry = change.entry
+        rows.append(
+            ActivityRow(
+                seq=change.seq,
+                when=change.created_at,
+                who=change.actor.byline if change.actor else "The scheduler",
+                what=_action_words(change),
+                entry_id=entry.pk if entry else None,
+                entry_headline=(entry.headline or f"entry {entry.pk}") if entry else "",
+                public=change.public,
+            )
+        )
+    return rows
+
+
+def _action_words(change: Change) -> str:
+    if change.action:
+        return str(Activity(change.action).label)
+    # Changes logged before actions were recorded: say what kind they were.
+    return str(change.get_kind_display()).lower()

@@ -1,0 +1,1 @@
+"""The desk's views: blogs (list, settings, members), entries (composer, workflow), live."""

@@ -1,0 +1,367 @@
+"""A blog's desk page: the composer, the review queue, drafts, the stream, and every
+entry action (publish, submit, approve, reject, schedule, edit, delete, pin, key event)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bulletin.accounts.models import Membership, User
+from bulletin.blogs import media, services
+from bulletin.blogs.models import Entry, EntryStatus, Media
+from bulletin.blogs.rendering import media_json
+from bulletin.blogs.validation import EntryFields
+from bulletin.desk import cards, presence
+from bulletin.desk.access import Desk, back, desk_action, desk_for, desk_page, entry_of, see_other
+from bulletin.desk.forms import EntryForm, entry_form_values, parse_local_time, read_entry_form
+from bulletin.desk.history import revision_history
+from bulletin.desk.preview import preview_html
+from bulletin.errors import BulletinError, Conflict, ValidationFailed
+
+STREAM_PAGE = 50
+# One button's work: (the request, the entry, the desk) → whatever the service returns.
+Step = Callable[[HttpRequest, Entry, Desk], object]
+
+
+def _authors_to_pick(desk: Desk) -> list[User]:
+    members = Membership.objects.filter(blog=desk.blog).select_related("user")
+    people = {membership.user for membership in members if membership.user.is_active}
+    people.add(desk.user)
+    return sorted(people, key=lambda person: person.byline.lower())
+
+
+def desk_lists(desk: Desk, csrf_token: str) -> dict[str, Any]:
+    """The entries a desk page lists: waiting for review, drafts, scheduled, the stream."""
+    entries = Entry.objects.filter(blog=desk.blog).select_related("created_by", "image")
+    queue = list(entries.filter(status=EntryStatus.SUBMITTED).order_by("updated_at"))
+    draft_rows = entries.filter(status=EntryStatus.DRAFT).order_by("-updated_at")
+    if not desk.may_publish:
+        # Contributors see their own drafts; editors see everyone's.
+        draft_rows = draft_rows.filter(created_by=desk.user)
+    drafts = list(draft_rows[:STREAM_PAGE])
+    scheduled = list(entries.filter(status=EntryStatus.SCHEDULED).order_by("scheduled_for"))
+    stream = list(
+        entries.filter(status=EntryStatus.PUBLISHED).order_by("-display_at", "-id")[:STREAM_PAGE]
+    )
+    editing = presence.editors_of(desk.blog)
+    for entry in [*queue, *drafts, *scheduled, *stream]:
+        entry.card = cards.card(entry, desk, editing.get(entry.pk, []), csrf_token)  # type: ignore[attr-defined]
+    return {
+        "queue": queue,
+        "drafts": drafts,
+        "scheduled": scheduled,
+        "stream": stream,
+        "published_count": entries.filter(status=EntryStatus.PUBLISHED).count(),
+        "key_points": list(desk.blog.key_points.all()),
+    }
+
+
+def _desk_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, Any]:
+    return {
+        "desk": desk,
+        "blog": desk.blog,
+        "authors": _authors_to_pick(desk),
+        "key_point_slots": range(3),
+        **desk_lists(desk, get_token(request)),
+        **extra,
+    }
+
+
+@desk_page
+@require_GET
+def desk_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """The desk of one blog: compose at the top, everything waiting and published below."""
+    desk = desk_for(request, slug)
+    values = {"authors": [str(desk.user.pk)]}
+    return render(request, "desk/desk.html", _desk_context(request, desk, values=values))
+
+
+@desk_page
+@require_GET
+def desk_panels(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lists of the desk page alone, for the page to swap in when something changed."""
+    desk = desk_for(request, slug)
+    response = render(request, "desk/_panels.html", _desk_context(request, desk))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@contextmanager
+def uploads_undone_on_failure() -> Iterator[list[Media]]:
+    """Images stored in the block lose their files when the block fails.
+
+    Their rows roll back with the post's transaction; the files are not part of it.
+    """
+    stored: list[Media] = []
+    try:
+        yield stored
+    except BaseException:
+        for image in stored:
+            media.remove_files(image)
+        raise
+
+
+def _attach_image(
+    request: HttpRequest, desk: Desk, form: EntryForm, stored: list[Media]
+) -> EntryForm:
+    """Store an uploaded image (no-JS composer) and check the words that go with any image."""
+    upload = request.FILES.get("image")
+    if upload is None and form.image_id is None:
+        return form
+    if not form.image.alt.strip():
+        raise ValidationFailed.on(
+            "image_alt", "describe the image for readers who cannot see it (alt text is required)"
+        )
+    if upload is not None:
+        saved = media.save_image(request.user, desk.blog, upload, **vars(form.image))
+        stored.append(saved)
+        form.image_id = saved.pk
+        form.fields = EntryFields(**{**form.fields.given(), "image_id": saved.pk})
+        return form
+    image = Media.objects.filter(pk=form.image_id or 0).first()
+    if image is None:
+        raise ValidationFailed.on("image_id", f"must be an uploaded image, got {form.image_id}")
+    media.describe_image(request.user, desk.blog, image, **vars(form.image))
+    return form
+
+
+_CREATE_SAYS = {
+    "publish": "Published.",
+    "draft": "Draft saved.",
+    "submit": "Sent to the editors for review.",
+    "schedule": "Scheduled.",
+}
+
+
+@desk_page
+@require_POST
+def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    """The composer: publish now, save a draft, submit for review, or schedule."""
+    desk = desk_for(request, slug)
+    try:
+        with uploads_undone_on_failure() as stored, transaction.atomic():
+            form = read_entry_form(request.POST, desk.blog)
+            form = _attach_image(request, desk, form, stored)
+            status = {
+                "publish": EntryStatus.PUBLISHED,
+                "draft": EntryStatus.DRAFT,
+                "submit": EntryStatus.SUBMITTED,
+                "schedule": EntryStatus.SCHEDULED,
+            }[form.action]
+            entry = services.create_entry(
+                request.user,
+                desk.blog,
+                form.fields,
+                status=status,
+                scheduled_for=form.scheduled_for,
+            )
+    except BulletinError as error:
+        if error.status == 401:
+            raise
+        context = _desk_context(
+            request,
+            desk,
+            values={**request.POST.dict(), "authors": request.POST.getlist("authors")},
+            error=error.message,
+            field_errors=error.fields,
+        )
+        return render(request, "desk/desk.html", context, status=_form_status(error))
+    messages.success(request, _CREATE_SAYS[form.action])
+    return see_other(f"/desk/{slug}/?composed={entry.pk}")
+
+
+def _form_status(error: BulletinError) -> int:
+    return error.status if error.status in {403, 404, 409, 413} else 400
+
+
+@desk_page
+@require_http_methods(["GET", "POST"])
+def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    """Edit an entry; a save over someone else's newer revision is refused, never merged."""
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    context: dict[str, Any] = {
+        "desk": desk,
+        "blog": desk.blog,
+        "entry": entry,
+        "authors": _authors_to_pick(desk),
+        "others_editing": presence.others_editing(entry, desk.user),
+    }
+    if request.method == "GET":
+        if entry.status == EntryStatus.DELETED:
+            messages.error(request, f"Entry {entry.pk} was deleted and can no longer be edited.")
+            return see_other(f"/desk/{slug}/entries/{entry.pk}/history")
+        values = entry_form_values(entry)
+        values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
+        return render(request, "desk/entry_edit.html", {**context, "values": values})
+    values = {**request.POST.dict(), "authors": request.POST.getlist("authors")}
+    try:
+        with uploads_undone_on_failure() as stored, transaction.atomic():
+            form = read_entry_form(request.POST, desk.blog, editing=True)
+            form = _attach_image(request, desk, form, stored)
+            entry = services.update_entry(
+                request.user,
+                entry,
+                form.fields,
+                expected_revision=form.revision,
+                correction_note=form.correction_note,
+            )
+    except Conflict as error:
+        return _conflict(request, desk, entry, context, values, error)
+    except BulletinError as error:
+        if error.status == 401:
+            raise
+        context.update(values=values, error=error.message, field_errors=error.fields)
+        return render(request, "desk/entry_edit.html", context, status=_form_status(error))
+    presence.stop_editing(desk.user, entry)
+    messages.success(request, f"Saved revision {entry.revision}.")
+    return see_other(f"/desk/{slug}/#desk-entry-{entry.pk}")
+
+
+def _conflict(
+    request: HttpRequest,
+    desk: Desk,
+    entry: Entry,
+    context: dict[str, Any],
+    values: dict[str, Any],
+    error: Conflict,
+) -> HttpResponse:
+    """Both versions side by side: theirs as saved, and yours, unsaved, to reapply."""
+    entry.refresh_from_db()
+    latest = entry.revisions.select_related("edited_by").order_by("-revision").first()
+    mine = preview_html(desk.blog, request.POST, desk.user)
+    context.update(
+        values={**values, "revision": str(entry.revision)},
+        error=error.message,
+        conflict={
+            "theirs_html": entry.html,
+            "theirs_by": latest.edited_by.byline if latest and latest.edited_by else "someone",
+            "theirs_at": latest.created_at if latest else entry.updated_at,
+            "theirs_revision": entry.revision,
+            "mine_html": mine,
+            "your_revision": values.get("revision", ""),
+        },
+    )
+    context["entry"] = entry
+    return render(request, "desk/entry_edit.html", context, status=409)
+
+
+# --- one-button actions ------------------------------------------------------------------
+
+
+def _action(
+    request: HttpRequest,
+    slug: str,
+    entry_id: int,
+    do: Step,
+    said: str,
+) -> HttpResponse:
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    do(request, entry, desk)
+    messages.success(request, said)
+    return back(request, slug)
+
+
+@desk_action
+@require_POST
+def entry_action(request: HttpRequest, slug: str, entry_id: int, action: str) -> HttpResponse:
+    """publish, submit, approve, reject, unpublish, delete, pin, unpin, key-event, schedule."""
+    steps: dict[str, tuple[Step, str]] = {
+        "publish": (lambda r, e, d: services.publish_draft(r.user, e), "Published."),
+        "submit": (lambda r, e, d: services.submit_for_review(r.user, e), "Sent for review."),
+        "approve": (lambda r, e, d: services.approve_entry(r.user, e), "Approved and published."),
+        "reject": (lambda r, e, d: services.reject_entry(r.user, e), "Sent back to its writer."),
+        "unpublish": (lambda r, e, d: services.unpublish_entry(r.user, e), "Unpublished."),
+        "delete": (lambda r, e, d: services.delete_entry(r.user, e), "Deleted."),
+        "pin": (lambda r, e, d: services.pin_entry(r.user, d.blog, e), "Pinned."),
+        "unpin": (lambda r, e, d: services.pin_entry(r.user, d.blog, None), "Unpinned."),
+        "key-event": (
+            lambda r, e, d: services.set_key_event(r.user, e, r.POST.get("on") == "1"),
+            "Key event updated.",
+        ),
+        "schedule": (_schedule, "Scheduled."),
+    }
+    if action not in steps:
+        raise ValidationFailed.on("action", f"must be one of {', '.join(steps)}, got {action!r}")
+    do, said = steps[action]
+    return _action(request, slug, entry_id, do, said)
+
+
+def _schedule(request: HttpRequest, entry: Entry, desk: Desk) -> Entry:
+    raw = request.POST.get("scheduled_for", "")
+    when = parse_local_time("scheduled_for", raw, desk.blog.timezone)
+    if when is None:
+        raise ValidationFailed.on("scheduled_for", "is required to schedule an entry")
+    return services.schedule_entry(request.user, entry, when)
+
+
+@desk_page
+@require_GET
+def history(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    """Every revision of one entry: who, when, and what changed."""
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    return render(
+        request,
+        "desk/history.html",
+        {"desk": desk, "blog": desk.blog, "entry": entry, "revisions": revision_history(entry)},
+    )
+
+
+# --- what the composer's script calls ----------------------------------------------------
+
+
+@desk_page
+@require_POST
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The composer's contents as readers would see them, rendered by the reader's code."""
+    desk = desk_for(request, slug)
+    try:
+        html = preview_html(desk.blog, request.POST, desk.user)
+    except BulletinError as error:
+        return JsonResponse(error.as_dict(), status=_form_status(error))
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@desk_page
+@require_POST
+def upload_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """Store the image picked in the composer at once (the entry refers to it by id)."""
+    desk = desk_for(request, slug)
+    upload = request.FILES.get("image")
+    try:
+        if upload is None:
+            raise ValidationFailed.on("image", "choose an image file to upload")
+        saved = media.save_image(request.user, desk.blog, upload)
+    except BulletinError as error:
+        return JsonResponse(error.as_dict(), status=_form_status(error))
+    return JsonResponse(media_json(saved) or {}, status=201)
+
+
+@desk_page
+@require_POST
+def editing(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    """Heartbeat of an open edit form (``state=open``) or its closing (``state=closed``)."""
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    if request.POST.get("state") == "closed":
+        presence.stop_editing(desk.user, entry)
+    else:
+        presence.start_editing(desk.user, entry)
+    return JsonResponse(
+        {
+            "others": presence.others_editing(entry, desk.user),
+            "revision": entry.revision,
+            "checked_at": timezone.now().isoformat(),
+        }
+    )
