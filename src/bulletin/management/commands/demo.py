@@ -29,11 +29,12 @@ class Command(BulletinCommand):
         verb = "Created" if result.created else "Found"
         self.stdout.write(f"{verb} the demo live blog: {base}/live/{result.blog.slug}")
         self.stdout.write(
-            f"Sign in at {base}/admin/ as '{result.admin_username}' "
+            f"Desk: sign in at {base}/desk/ as '{result.admin_username}' "
             + (
                 f"with password {result.admin_password} (kept in {credentials})"
                 if result.admin_password
                 else "(password set earlier; reset it with 'bulletin changepassword admin')"
             )
         )
+        self.stdout.write(f"Site administration: {base}/admin/")
         self.stdout.write(f"API docs: {base}/api/v1/docs")

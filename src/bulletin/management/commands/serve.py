@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import close_old_connections
+from uvicorn.config import LOGGING_CONFIG
 
+from bulletin import metrics, outage
 from bulletin.blogs.services import publish_due
 from bulletin.management.base import BulletinCommand
 from bulletin.realtime import runtime
@@ -28,11 +34,38 @@ def run_scheduler(stop: threading.Event, interval: float = SCHEDULER_INTERVAL_SE
         try:
             for entry in publish_due():
                 logger.info("published scheduled entry %s of blog %s", entry.pk, entry.blog_id)
+        except outage.DATABASE_ERRORS as exc:
+            outage.log("publishing scheduled entries; retrying", exc)
         except Exception:
             # A database hiccup must not kill the scheduler; the next tick tries again.
             logger.exception("publishing scheduled entries failed; retrying")
         finally:
             close_old_connections()
+
+
+@contextlib.contextmanager
+def shared_metrics(workers: int) -> Iterator[str | None]:
+    """Let any worker's /metrics answer for all of them (prometheus_client multiprocess mode).
+
+    Their values meet in files in one folder, exported as PROMETHEUS_MULTIPROC_DIR before any
+    worker starts. An operator's own folder is emptied of an earlier run's files; otherwise a
+    fresh temporary folder is made and removed afterwards. One worker keeps values in memory.
+    """
+    given = metrics.multiprocess_dir()
+    if given is not None:
+        metrics.prepare_multiprocess_dir(given)
+        yield given
+        return
+    if workers <= 1:
+        yield None
+        return
+    path = tempfile.mkdtemp(prefix="bulletin-metrics-")
+    os.environ[metrics.MULTIPROCESS_ENV] = path
+    try:
+        yield path
+    finally:
+        os.environ.pop(metrics.MULTIPROCESS_ENV, None)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class Command(BulletinCommand):
@@ -62,6 +95,10 @@ class Command(BulletinCommand):
         broker = runtime.broker_name()
         os.environ["BULLETIN_BROKER"] = broker
         settings.BULLETIN["BROKER"] = broker
+        with shared_metrics(options["workers"]):
+            self._serve(options, broker)
+
+    def _serve(self, options: dict[str, Any], broker: str) -> None:
         stop = threading.Event()
         if not options["no_scheduler"]:
             threading.Thread(
@@ -89,6 +126,8 @@ class Command(BulletinCommand):
                 timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                 access_log=settings.BULLETIN["LOG_LEVEL"] == "DEBUG",
                 log_level=settings.BULLETIN["LOG_LEVEL"].lower(),
+                # JSON: uvicorn's own lines go through Django's handler too (settings.LOGGING).
+                log_config=None if settings.BULLETIN["LOG_FORMAT"] == "json" else LOGGING_CONFIG,
             )
         finally:
             stop.set()

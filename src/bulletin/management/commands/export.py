@@ -1,0 +1,71 @@
+"""``bulletin export``: write a live blog and everything it holds to one JSON file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from bulletin.blogs.models import LiveBlog
+from bulletin.blogs.transfer import export_blog
+from bulletin.errors import NotFound
+from bulletin.management.base import BulletinCommand
+from bulletin.management.progress import PROGRESS_HELP, progress_reporter
+
+
+class Command(BulletinCommand):
+    help = (
+        "Write a live blog (entries in every status, revisions, key points, members, image "
+        "references) to one JSON file for `bulletin import`. Image files are not included: "
+        "copy the media folder separately."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="The live blog to export, by its slug.")
+        parser.add_argument(
+            "-o",
+            "--output",
+            help="File to write (default <slug>.json in the current folder; - for stdout).",
+        )
+        parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["slug"]
+        blog = LiveBlog.objects.filter(slug=slug).first()
+        if blog is None:
+            raise NotFound(f"no live blog called {slug!r}")
+        report = progress_reporter(self.stderr, options["progress"])
+        target = options["output"] or f"{slug}.json"
+        if target == "-":
+            summary = export_blog(blog, _Stdout(self), report=report)
+            done = self.stderr
+        else:
+            path = Path(target)
+            # Written beside the target and moved into place whole: a failed export leaves
+            # no half file where a good one may have been.
+            partial = path.with_name(f".{path.name}.part")
+            try:
+                with partial.open("w", encoding="utf-8") as out:
+                    summary = export_blog(blog, out, report=report)
+                os.replace(partial, path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    partial.unlink()
+            done = self.stdout
+        done.write(
+            f"exported {slug!r}: {summary.entries:,} entries, {summary.revisions:,} revisions, "
+            f"{summary.media:,} images, {summary.users:,} people"
+            + ("" if target == "-" else f" to {target}")
+        )
+
+
+class _Stdout:
+    def __init__(self, command: BulletinCommand) -> None:
+        self.command = command
+
+    def write(self, text: str, /) -> object:
+        self.command.stdout.write(text, ending="")
+        return None
