@@ -41,6 +41,8 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     workers: int = 1
     port: int = field(default_factory=free_port)
+    # Off by default: the tests publish scheduled entries themselves, when they choose.
+    scheduler: bool = False
     process: subprocess.Popen[str] | None = None
 
     @property
@@ -61,7 +63,7 @@ class Server:
                 str(self.port),
                 "--workers",
                 str(self.workers),
-                "--no-scheduler",
+                *([] if self.scheduler else ["--no-scheduler"]),
             ],
             env=env,
             stdout=subprocess.DEVNULL,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
 from bulletin.blogs import services
@@ -14,7 +15,7 @@ from bulletin.blogs.events import change_committed
 from bulletin.blogs.validation import EntryFields
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.brokers.postgres import PostgresBroker
-from bulletin.realtime.brokers.redis import RedisBroker
+from bulletin.realtime.brokers.redis import RedisBroker, channel_for
 from tests.conftest import require_service
 from tests.realtime.conftest import api_publish
 from tests.realtime.support import SSEClient
@@ -78,7 +79,7 @@ def test_a_change_whose_redis_message_was_lost_is_backfilled(newsroom, serve, re
     # This write's message never reaches Redis (nobody publishes it) ...
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="lost"))
     # ... the next one does: hubs see the gap in seq and read the missing change from the log.
-    gen = _publishing_through(RedisBroker(redis_url))
+    gen = _publishing_through(RedisBroker(redis_url, channel_for(settings.DATABASES["default"])))
     next(gen)
     try:
         services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="found"))
@@ -124,3 +125,12 @@ def test_auto_broker_choice_follows_settings():
     assert choose("auto", workers=2, redis_url="", database_engine="x.postgresql") == "postgres"
     assert choose("auto", workers=2, redis_url="", database_engine="x.sqlite3") == "dbtail"
     assert choose("dbtail", workers=1, redis_url="", database_engine="x") == "dbtail"
+
+
+def test_sites_sharing_a_redis_listen_on_channels_of_their_own_database():
+    site = {"ENGINE": "django.db.backends.postgresql", "HOST": "db", "PORT": 5432, "NAME": "news"}
+    other = {**site, "NAME": "sport"}
+
+    assert channel_for(site) == channel_for(dict(site))
+    assert channel_for(site) != channel_for(other)
+    assert channel_for(site).startswith("bulletin:changes:")

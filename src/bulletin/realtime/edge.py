@@ -22,14 +22,20 @@ from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
+from bulletin import outage, security
 from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
+from bulletin.errors import RateLimited
+from bulletin.metrics import HubMetrics, metrics, worker_exiting
+from bulletin.ratelimit import Clock, Limiter, Rate, address_key, client_address
 from bulletin.reader.cache import BlogHead, load_head, pages
 from bulletin.reader.views import live_etag, live_page_key
 from bulletin.realtime import protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.hub import Hub
+from bulletin.realtime.operations import PATHS as OPERATIONS_PATHS
+from bulletin.realtime.operations import Operations
 from bulletin.realtime.store import BlogState
 
 logger = logging.getLogger("bulletin.realtime")
@@ -78,15 +84,25 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _error(send: Send, status: int, code: str, message: str) -> None:
+async def _error(
+    send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await _respond(send, status, body, [(b"content-type", b"application/json")])
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
+    await _respond(send, status, body, [(b"content-type", b"application/json"), *extra])
+
+
+async def _unavailable(send: Send, slug: str, exc: BaseException) -> None:
+    """The database is away: 503 + Retry-After (EventSource then polls the changes feed)."""
+    outage.log(f"live blog {slug}", exc)
+    error = outage.error()
+    await _error(send, error.status, error.code, error.message, outage.HEADERS)
 
 
 class Edge:
     """Routes the realtime paths to the hub, everything else to ``app`` (Django)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, clock: Clock = time.monotonic) -> None:
         self.app = app
         self.hub: Hub | None = None
         self.broker: Broker | None = None
@@ -95,6 +111,46 @@ class Edge:
         # second-old status is good enough to admit them (the hub reads the exact seq).
         self._states: dict[str, tuple[BlogState | None, float]] = {}
         self._head_lookups: dict[str, asyncio.Future[BlogHead | None]] = {}
+        # /healthz, /readyz and /metrics (docs/operations.md).
+        self.operations = Operations(lambda: self.broker or runtime.broker())
+        # Per-process rate limits on opening streams and polling (docs/security.md).
+        self._limits = {
+            "events": _limiter("RATE_LIMIT_STREAM", clock),
+            "changes": _limiter("RATE_LIMIT_CHANGES", clock),
+        }
+        self._trusted_proxies: int = settings.BULLETIN["TRUSTED_PROXY_COUNT"]
+        # The security headers Django puts on pages, built once (for http and for https).
+        self._security: dict[bool, list[tuple[bytes, bytes]]] = {}
+
+    def _security_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        secure = security.is_secure(
+            scope.get("scheme", "http"), lambda name: _header(scope, name.encode())
+        )
+        headers = self._security.get(secure)
+        if headers is None:
+            headers = self._security[secure] = security.edge_headers(secure=secure)
+        return headers
+
+    def _over_limit(self, scope: Scope, send: Send, what: str) -> Awaitable[None] | None:
+        """The 429 answer when this client opened too many streams or polled too often."""
+        limiter = self._limits[what]
+        if limiter is None:
+            return None
+        client = scope.get("client")
+        forwarded = _header(scope, b"x-forwarded-for") if self._trusted_proxies else None
+        address = client_address(client[0] if client else None, forwarded, self._trusted_proxies)
+        if address is None:
+            return None  # no address to tell clients apart (a unix socket without a proxy)
+        wait = limiter.hit(address_key(address))
+        if not wait:
+            return None
+        kind = "live-stream connections" if what == "events" else "polls of the changes feed"
+        error = RateLimited.after(
+            wait, f"too many {kind} from this address: {limiter.rate.describe()}"
+        )
+        return _error(
+            send, error.status, error.code, error.message, {"Retry-After": str(error.retry_after)}
+        )
 
     async def _fresh_head(self, slug: str) -> BlogHead | None:
         # One lookup per blog at a time: the requests that arrive meanwhile wait for it
@@ -132,9 +188,14 @@ class Edge:
         if scope["type"] == "lifespan":
             return self._lifespan(receive, send)
         if scope["type"] == "http" and scope["method"] == "GET":
+            if scope["path"] in OPERATIONS_PATHS:
+                return self.operations(scope, send)
             match = ROUTE.match(scope["path"])
             if match:
                 slug, what = match.groups()
+                refused = self._over_limit(scope, send, what)
+                if refused is not None:
+                    return refused
                 if what == "events":
                     return self._events(scope, receive, send, slug)
                 return self._changes(scope, send, slug)
@@ -170,11 +231,13 @@ class Edge:
             hub = Hub(
                 keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"],
                 on_change=self._forget_state,
+                observer=HubMetrics(metrics()),
             )
             await hub.start()
             broker = runtime.broker()
             await broker.start(hub)
             self.hub, self.broker = hub, broker
+            runtime.set_hub(hub)
             _tune_garbage_collector()
             logger.info("realtime hub started with the %s broker", broker.name)
 
@@ -184,6 +247,8 @@ class Edge:
         if self.hub is not None:
             await self.hub.stop()
         self.hub = self.broker = None
+        runtime.set_hub(None)
+        worker_exiting()
 
     # --- the live stream -----------------------------------------------------------------
 
@@ -196,7 +261,11 @@ class Edge:
         except BadRequest as exc:
             await _error(send, 400, "validation_error", str(exc))
             return None
-        state = await (store.blog_state(slug) if fresh else self._state(slug))
+        try:
+            state = await (store.blog_state(slug) if fresh else self._state(slug))
+        except outage.DATABASE_ERRORS as exc:
+            await _unavailable(send, slug, exc)
+            return None
         if state is None or not state.public:
             await _error(send, 404, "not_found", f"no live blog called {slug!r}")
             return None
@@ -210,7 +279,11 @@ class Edge:
         if since is None:
             # "From now" means from this request: fix the seq before answering, so that a
             # change committed while the stream opens is not missed.
-            fresh = await store.blog_state(slug)
+            try:
+                fresh = await store.blog_state(slug)
+            except outage.DATABASE_ERRORS as exc:
+                await _unavailable(send, slug, exc)
+                return
             state = fresh if fresh is not None else state
             since = state.seq
         if state.status != BlogStatus.LIVE and (since is None or since >= state.seq):
@@ -220,8 +293,10 @@ class Edge:
             await self.start()
         hub = self.hub
         assert hub is not None
-        await send({"type": "http.response.start", "status": 200, "headers": protocol.SSE_HEADERS})
+        headers = [*protocol.SSE_HEADERS, *self._security_headers(scope)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True})
+        metrics().sse_connections.inc()
         reader = None
         try:
             reader = await hub.attach(state, since, send)
@@ -236,6 +311,10 @@ class Edge:
                 task.uncancel()
             if reader is not None and reader.reason == "slow":
                 return  # its socket is full: finishing politely would only wait
+        except outage.DATABASE_ERRORS as exc:
+            # Catching up needed the change log and the database is away: end the stream;
+            # the reader reconnects with Last-Event-ID and loses nothing.
+            outage.log(f"live blog {slug} stream", exc)
         finally:
             if reader is not None:
                 hub.detach(reader, state.id)
@@ -251,19 +330,24 @@ class Edge:
         if not query and len(before_values) <= 1 and (before is None or before.isdigit()):
             cache = pages()
             known, head = cache.known_head(slug)
+            hit = b"hit"
             if not known:
-                head = await self._fresh_head(slug)
+                try:
+                    head = await self._fresh_head(slug)
+                except outage.DATABASE_ERRORS as exc:
+                    # Readers would rather see the page as it was a moment ago than an error:
+                    # serve it if it is here; else Django answers (503 while the database is away).
+                    outage.log(f"live page {slug}", exc)
+                    head, hit = cache.last_head(slug), b"stale"
             anchor = int(before) if before is not None else None
             body = head and cache.peek(live_page_key(head.id, head.seq, anchor))
             if head is not None and body:
                 etag = live_etag(head.seq, anchor)
                 headers = [
                     (b"etag", etag.encode()),
-                    (b"x-bulletin-cache", b"hit"),
+                    (b"x-bulletin-cache", hit),
                     (b"cache-control", FEED_CACHE_CONTROL.encode()),
-                    (b"x-frame-options", b"DENY"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                    *self._security_headers(scope),
                 ]
                 if etag_matches(_header(scope, b"if-none-match"), etag):
                     await _respond(send, 304, b"", headers)
@@ -283,16 +367,29 @@ class Edge:
             return
         state, since = admitted
         etag = f'"{state.seq}"'.encode()
-        headers = [(b"etag", etag), (b"cache-control", FEED_CACHE_CONTROL.encode())]
+        headers = [
+            (b"etag", etag),
+            (b"cache-control", FEED_CACHE_CONTROL.encode()),
+            *self._security_headers(scope),
+        ]
         if etag_matches(_header(scope, b"if-none-match"), etag.decode()):
             await _respond(send, 304, b"", headers)
             return
-        feed = await _feed(slug, since or 0)
+        try:
+            feed = await _feed(slug, since or 0)
+        except outage.DATABASE_ERRORS as exc:
+            await _unavailable(send, slug, exc)
+            return
         if feed is None:
             await _error(send, 404, "not_found", f"no live blog called {slug!r}")
             return
         body = protocol.dumps(feed).encode()
         await _respond(send, 200, body, [(b"content-type", b"application/json"), *headers])
+
+
+def _limiter(setting: str, clock: Clock) -> Limiter | None:
+    rate: Rate | None = settings.BULLETIN[setting]
+    return Limiter(rate, clock=clock) if rate is not None else None
 
 
 def _tune_garbage_collector() -> None:

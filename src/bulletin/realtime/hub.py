@@ -96,6 +96,25 @@ class HubStats:
     max_broadcast_seconds: float = 0.0
 
 
+class HubObserver:
+    """Told what the hub does, for metrics: once per broadcast, never once per reader.
+
+    This one ignores everything; :class:`bulletin.metrics.HubMetrics` reports to Prometheus.
+    """
+
+    def broadcast(self, seconds: float) -> None:
+        """One change was written to every reader of its blog in ``seconds``."""
+
+    def slow_reader_dropped(self) -> None:
+        """A reader was cut off because its socket was full."""
+
+    def backfill(self) -> None:
+        """A channel reads missing changes from the change log."""
+
+    def readers(self, slug: str, count: int) -> None:
+        """The blog called ``slug`` has ``count`` open streams in this process now."""
+
+
 class Hub:
     def __init__(
         self,
@@ -105,6 +124,7 @@ class Hub:
         keepalive_seconds: float = KEEPALIVE_SECONDS,
         resync_seconds: float = RESYNC_SECONDS,
         on_change: Callable[[ChangeEvent], None] | None = None,
+        observer: HubObserver | None = None,
     ) -> None:
         # Told of every public change applied here (the edge drops what it cached).
         self.on_change = on_change
@@ -114,8 +134,11 @@ class Hub:
         self.resync_seconds = resync_seconds
         self.channels: dict[int, Channel] = {}
         self.stats = HubStats()
+        self.observer = observer or HubObserver()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Desk streams waiting for the next change of a blog (see wait_for_change).
+        self._watchers: dict[int, set[asyncio.Future[None]]] = {}
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -155,6 +178,8 @@ class Hub:
 
     def notify(self, blog_id: int, seq: int, event: ChangeEvent | None = None) -> None:
         """A change with this seq exists; deliver it now, or backfill what is missing."""
+        if blog_id in self._watchers:
+            self._wake_watchers(blog_id)
         channel = self.channels.get(blog_id)
         if channel is None or seq <= channel.last_seq:
             return  # nobody reads this blog here, or it was delivered already
@@ -163,6 +188,31 @@ class Hub:
             self._backfill_soon(channel)
             return
         self._apply(channel, event)
+
+    async def wait_for_change(self, blog_id: int, timeout: float) -> bool:
+        """Wait until any change of the blog (public or desk-only) reaches this process.
+
+        For the few desk streams, which read the change log themselves: True when woken by a
+        change, False when ``timeout`` passed first.
+        """
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._watchers.setdefault(blog_id, set()).add(waiter)
+        try:
+            await asyncio.wait_for(waiter, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            waiting = self._watchers.get(blog_id)
+            if waiting is not None:
+                waiting.discard(waiter)
+                if not waiting:
+                    del self._watchers[blog_id]
+
+    def _wake_watchers(self, blog_id: int) -> None:
+        for waiter in self._watchers.pop(blog_id, ()):
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _apply(self, channel: Channel, event: ChangeEvent) -> None:
         channel.last_seq = event.seq
@@ -186,6 +236,7 @@ class Hub:
 
     async def _backfill(self, channel: Channel) -> None:
         self.stats.backfills += 1
+        self.observer.backfill()
         try:
             while channel.wanted > channel.last_seq:
                 target = channel.wanted
@@ -221,13 +272,17 @@ class Hub:
         started = time.perf_counter()
         message = {"type": "http.response.body", "body": data, "more_body": True}
         framed = chunk(data)
-        for reader in tuple(channel.readers):
+        readers = tuple(channel.readers)
+        for reader in readers:
             if reader.live:
                 reader.last_seq = seq
                 self._write(channel, reader, message, framed)
         took = time.perf_counter() - started
+        if len(channel.readers) != len(readers):
+            self._count(channel)  # slow readers were cut off
         self.stats.last_broadcast_seconds = took
         self.stats.max_broadcast_seconds = max(self.stats.max_broadcast_seconds, took)
+        self.observer.broadcast(took)
         logger.debug(
             "seq %s of %s written to %d readers in %.1f ms",
             seq,
@@ -267,6 +322,7 @@ class Hub:
 
     def _drop_slow(self, channel: Channel, reader: Reader) -> None:
         self.stats.slow_readers_dropped += 1
+        self.observer.slow_reader_dropped()
         reader.live = False
         reader.reason = "slow"
         channel.readers.discard(reader)
@@ -275,9 +331,12 @@ class Hub:
         message = {"type": "http.response.body", "body": protocol.KEEPALIVE, "more_body": True}
         framed = chunk(protocol.KEEPALIVE)
         for channel in list(self.channels.values()):
-            for reader in tuple(channel.readers):
+            readers = tuple(channel.readers)
+            for reader in readers:
                 if reader.live:
                     self._write(channel, reader, message, framed)
+            if len(channel.readers) != len(readers):
+                self._count(channel)
 
     def _close(self, channel: Channel, reader: Reader, reason: str) -> None:
         reader.live = False
@@ -289,6 +348,10 @@ class Hub:
     def _close_all(self, channel: Channel, reason: str) -> None:
         for reader in tuple(channel.readers):
             self._close(channel, reader, reason)
+        self._count(channel)
+
+    def _count(self, channel: Channel) -> None:
+        self.observer.readers(channel.state.slug, len(channel.readers))
 
     # --- readers arriving and leaving ----------------------------------------------------
 
@@ -330,6 +393,7 @@ class Hub:
             since = channel.last_seq
         reader = Reader(send, asyncio.current_task(), since)
         channel.readers.add(reader)
+        self._count(channel)
         try:
             if since > channel.last_seq or channel.last_seq - since > self.max_catchup:
                 reason = "ahead of the server" if since > channel.last_seq else "too far behind"
@@ -361,7 +425,9 @@ class Hub:
         channel = self.channels.get(blog_id)
         if channel is None:
             return
-        channel.readers.discard(reader)
+        if reader in channel.readers:
+            channel.readers.discard(reader)
+            self._count(channel)
         if not channel.readers and not channel.syncing:
             del self.channels[blog_id]
 

@@ -9,11 +9,15 @@ from typing import Any
 from django.conf import settings
 
 from bulletin.blogs.events import ChangeEvent
+from bulletin.metrics import metrics
 from bulletin.realtime import brokers
 from bulletin.realtime.brokers.base import Broker
+from bulletin.realtime.hub import Hub
 
 _lock = threading.Lock()
 _broker: Broker | None = None
+# The hub the edge's lifespan started in this process, if any (desk streams wait on it).
+_hub: Hub | None = None
 
 
 def broker_name() -> str:
@@ -34,6 +38,16 @@ def broker() -> Broker:
         return _broker
 
 
+def set_hub(hub: Hub | None) -> None:
+    global _hub
+    _hub = hub
+
+
+def hub() -> Hub | None:
+    """This serving process's hub; None outside `bulletin serve` (e.g. in a test client)."""
+    return _hub
+
+
 def reset_for_tests() -> None:
     global _broker
     with _lock:
@@ -43,3 +57,4 @@ def reset_for_tests() -> None:
 def publish_committed_change(sender: Any, event: ChangeEvent, **_kwargs: Any) -> None:
     """The service layer's after-commit hook: hand the change to the broker."""
     broker().publish(event)
+    metrics().changes_published.labels(event.kind).inc()

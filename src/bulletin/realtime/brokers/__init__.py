@@ -36,9 +36,11 @@ def build(name: str) -> Broker:
 
         return MemoryBroker()
     if name == "redis":
-        from bulletin.realtime.brokers.redis import RedisBroker
+        from bulletin.realtime.brokers.redis import RedisBroker, channel_for
 
-        return RedisBroker(settings.BULLETIN["REDIS_URL"])
+        return RedisBroker(
+            settings.BULLETIN["REDIS_URL"], channel_for(settings.DATABASES["default"])
+        )
     if name == "postgres":
         from bulletin.realtime.brokers.postgres import PostgresBroker
 

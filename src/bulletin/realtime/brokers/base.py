@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bulletin.blogs.events import ChangeEvent
+from bulletin.metrics import metrics
 from bulletin.realtime.hub import Hub
 
 logger = logging.getLogger("bulletin.realtime.broker")
@@ -35,6 +36,14 @@ class Broker:
 
     async def stop(self) -> None:
         self.hub = None
+
+    async def ping(self) -> None:
+        """Raise when this broker cannot carry changes now (for the readiness probe)."""
+
+    def count_reconnect(self) -> None:
+        """Note that the link to the broker's service was lost (or a poll of it failed)."""
+        self.reconnects += 1
+        metrics().broker_reconnects.labels(self.name).inc()
 
 
 RECONNECT_SECONDS = (0.1, 0.5, 1.0, 2.0)
@@ -76,7 +85,7 @@ class ListeningBroker(Broker):
             except asyncio.CancelledError:
                 raise
             except Exception:
-                self.reconnects += 1
+                self.count_reconnect()
                 delay = RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)]
                 attempt += 1
                 logger.warning(

@@ -24,22 +24,31 @@ class DbTailBroker(Broker):
 
     async def start(self, hub: Hub) -> None:
         await super().start(hub)
-        self._task = asyncio.create_task(self._tail(await store.last_change_id()))
+        try:
+            last_id: int | None = await store.last_change_id()
+        except Exception:
+            # A worker (re)started while the database is away must still start serving; the
+            # tail begins where the log is once it answers (the hubs' resync covers the gap).
+            logger.warning("db-tail could not read the change log at start; retrying")
+            last_id = None
+        self._task = asyncio.create_task(self._tail(last_id))
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
         await super().stop()
 
-    async def _tail(self, last_id: int) -> None:
+    async def _tail(self, last_id: int | None) -> None:
         # Changes made in this process arrive at once through publish(); the tail brings the
         # other workers' changes within one interval.
         while True:
             await asyncio.sleep(self.interval)
             try:
+                if last_id is None:
+                    last_id = await store.last_change_id()
                 rows = await store.changes_since_id(last_id, PAGE)
             except Exception:
-                self.reconnects += 1
+                self.count_reconnect()
                 logger.warning("db-tail could not read the change log; retrying", exc_info=True)
                 continue
             if self.hub is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,20 @@ from bulletin.realtime.brokers.base import ListeningBroker
 
 logger = logging.getLogger("bulletin.realtime.broker")
 
-CHANNEL = "bulletin:changes"
+CHANNEL_PREFIX = "bulletin:changes:"
+PING_SECONDS = 1.0
+
+
+def channel_for(database: dict[str, Any]) -> str:
+    """The channel of the site whose change log lives in ``database``.
+
+    Blog ids are only unique within one database: two sites (or two test runs) sharing a Redis
+    must never hear each other's changes, so the channel names the database.
+    """
+    identity = "|".join(
+        str(database.get(key, "")) for key in ("ENGINE", "HOST", "PORT", "NAME")
+    ).encode()
+    return CHANNEL_PREFIX + hashlib.sha256(identity).hexdigest()[:16]
 
 
 def encode(event: ChangeEvent) -> str:
@@ -41,11 +55,12 @@ def decode(raw: bytes | str) -> ChangeEvent:
 class RedisBroker(ListeningBroker):
     name = "redis"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, channel: str) -> None:
         super().__init__()
         if not url:
             raise ValueError("the redis broker needs BULLETIN_REDIS_URL, got nothing")
         self.url = url
+        self.channel = channel
         self._publisher: redis.Redis | None = None
 
     def publish(self, event: ChangeEvent) -> None:
@@ -54,18 +69,27 @@ class RedisBroker(ListeningBroker):
                 self._publisher = redis.Redis.from_url(
                     self.url, socket_timeout=2, socket_connect_timeout=2
                 )
-            self._publisher.publish(CHANNEL, encode(event))
+            self._publisher.publish(self.channel, encode(event))
         except redis.RedisError:
             # The change is committed; hubs will backfill it when Redis answers again (or on
             # their periodic resync). Delivering it here at least serves this worker now.
             logger.warning("could not publish change %s#%s to Redis", event.slug, event.seq)
             self.deliver_locally(event)
 
+    async def ping(self) -> None:
+        client = aioredis.Redis.from_url(
+            self.url, socket_connect_timeout=PING_SECONDS, socket_timeout=PING_SECONDS
+        )
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
+
     async def listen(self, on_ready: Callable[[], Awaitable[None]]) -> None:
         client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2)
         try:
             async with client.pubsub() as pubsub:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 await on_ready()
                 async for message in pubsub.listen():
                     if message.get("type") != "message" or self.hub is None:
