@@ -65,6 +65,10 @@ class BulletinTarget(Target):
             "BULLETIN_DATABASE_URL": self.database_url,
             "BULLETIN_LOG_LEVEL": "warning",
             "BULLETIN_BROKER": mode,
+            # Every simulated reader connects from this machine's one address: the per-address
+            # limits (meant for reconnect storms) would refuse all but the first few.
+            "BULLETIN_RATE_LIMIT_STREAM": "off",
+            "BULLETIN_RATE_LIMIT_CHANGES": "off",
         }
         if mode == "redis":
             self.env["BULLETIN_REDIS_URL"] = redis_url
