@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -47,6 +49,12 @@ def django_db_modify_db_settings() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploads land in the test's own folder, never in the data directory (var/media)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache() -> None:
     """Rendered pages are kept per process by (blog id, seq): ids repeat between tests."""
     from bulletin.reader.cache import pages
@@ -55,6 +63,14 @@ def _empty_page_cache() -> None:
     with cache._lock:
         cache._pages.clear()
         cache._heads.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_desk_cards() -> None:
+    """Desk cards are kept per process by entry id and version: ids repeat between tests."""
+    from bulletin.desk.cards import forget_all
+
+    forget_all()
 
 
 @pytest.fixture

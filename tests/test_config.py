@@ -97,3 +97,24 @@ def test_production_mode_starts_with_safe_settings():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_uploads_go_to_the_media_root_when_one_is_set(tmp_path):
+    show = "from django.conf import settings; print(settings.MEDIA_ROOT)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETIN_")}
+    env["DJANGO_SETTINGS_MODULE"] = "bulletin.settings"
+    script = f"import django; django.setup(); {show}"
+
+    def media_root(**extra: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert media_root(BULLETIN_MEDIA_ROOT=str(tmp_path / "images")) == str(tmp_path / "images")
+    assert media_root(BULLETIN_DATA_DIR=str(tmp_path / "data")) == str(tmp_path / "data" / "media")

@@ -46,7 +46,7 @@ def test_serve_shows_the_seeded_demo_blog_over_http_and_keeps_data_on_restart(tm
     _bulletin(env, "migrate", "--no-input", "-v", "0")
     first = _bulletin(env, "demo").stdout
     assert "Created the demo live blog" in first
-    assert "Sign in at http://127.0.0.1:8000/admin/ as 'admin' with password" in first
+    assert "Desk: sign in at http://127.0.0.1:8000/desk/ as 'admin' with password" in first
     again = _bulletin(env, "demo").stdout
     assert "Found the demo live blog" in again
 

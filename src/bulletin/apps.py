@@ -1,4 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(using: str = "default", **kwargs: Any) -> None:
+    # The shared cache may live in the database: `migrate` makes its table, as it makes
+    # every other. Django sends this once per app with models (this app has none), and
+    # createcachetable leaves an existing table, and caches that are not tables, alone.
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class BulletinConfig(AppConfig):
@@ -10,3 +22,5 @@ class BulletinConfig(AppConfig):
 
     def ready(self) -> None:
         from bulletin import checks  # noqa: F401  (registers the checks)
+
+        post_migrate.connect(_create_cache_table, dispatch_uid="bulletin-cache-table")

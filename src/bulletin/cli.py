@@ -1,6 +1,7 @@
 """The ``bulletin`` command: a thin shell over Django's management commands.
 
-``bulletin serve|migrate|createuser|token|demo|check`` (and every other Django command).
+``bulletin serve|migrate|createuser|token|demo|check|export|import|archive`` (and every other
+Django command).
 Domain errors become one clear line on stderr and exit status 1.
 """
 

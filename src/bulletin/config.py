@@ -11,8 +11,11 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from bulletin.ratelimit import Rate, parse_rate
 
 # A placeholder that only development may use; production mode refuses it.
 DEVELOPMENT_SECRET_KEY = "bulletin-development-only-secret-do-not-use-in-production"  # noqa: S105
@@ -32,6 +35,60 @@ def _parse_int(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"expected a whole number, got {raw!r}") from None
+
+
+def _parse_count(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 0:
+        raise ValueError(f"expected zero or more, got {raw!r}")
+    return value
+
+
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_EMAIL_URL_FORMS = "console:, memory: or smtp://user:password@host:587?tls=1 (or ?ssl=1)"
+
+
+def email_settings(url: str) -> dict[str, Any]:
+    """Turn an email URL into Django's EMAIL_* settings (ValueError when it is not one)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _EMAIL_BACKENDS or (scheme != "smtp" and (parts.netloc or parts.path)):
+        raise ValueError(f"expected {_EMAIL_URL_FORMS}, got {url!r}")
+    values: dict[str, Any] = {"EMAIL_BACKEND": _EMAIL_BACKENDS[scheme]}
+    if scheme != "smtp":
+        return values
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"expected a port number in {_EMAIL_URL_FORMS}, got {url!r}") from None
+    if not parts.hostname:
+        raise ValueError(f"expected a host name in {_EMAIL_URL_FORMS}, got {url!r}")
+    query = {key: given[-1] for key, given in parse_qs(parts.query).items()}
+    unknown = sorted(set(query) - {"tls", "ssl"})
+    if unknown:
+        raise ValueError(f"expected only ?tls=1 or ?ssl=1 in {url!r}, got {', '.join(unknown)}")
+    use_tls = _parse_bool(query.get("tls", "0"))
+    use_ssl = _parse_bool(query.get("ssl", "0"))
+    if use_tls and use_ssl:
+        raise ValueError(f"expected tls=1 or ssl=1, not both, got {url!r}")
+    values.update(
+        EMAIL_HOST=parts.hostname,
+        EMAIL_PORT=port or (465 if use_ssl else 587 if use_tls else 25),
+        EMAIL_HOST_USER=unquote(parts.username or ""),
+        EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+        EMAIL_USE_TLS=use_tls,
+        EMAIL_USE_SSL=use_ssl,
+    )
+    return values
+
+
+def _parse_email_url(raw: str) -> str:
+    email_settings(raw)
+    return raw.strip()
 
 
 def _parse_list(raw: str) -> list[str]:
@@ -156,6 +213,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder for the SQLite file, uploaded media and demo credentials.",
     ),
     Setting(
+        "MEDIA_ROOT",
+        "",
+        str,
+        "Folder for uploaded images (served at /media/; behind nginx, by nginx). Empty: "
+        "BULLETIN_DATA_DIR/media.",
+    ),
+    Setting(
         "TIME_ZONE",
         "UTC",
         str,
@@ -174,10 +238,100 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest entry body accepted, in bytes of HTML.",
     ),
     Setting(
+        "MEDIA_MAX_BYTES",
+        20_000_000,
+        _parse_int,
+        "Largest image upload accepted, in bytes.",
+    ),
+    Setting(
+        "MEDIA_MAX_PIXELS",
+        50_000_000,
+        _parse_int,
+        "Largest image accepted, in pixels (width times height), checked before decoding so that "
+        "a small file cannot unpack into gigabytes.",
+    ),
+    Setting(
+        "EMAIL_URL",
+        "console:",
+        _parse_email_url,
+        "How email (password resets, invitations) leaves: console: prints it to the log, "
+        "memory: keeps it in memory (tests), smtp://user:password@host:587?tls=1 sends it "
+        "through an SMTP server (?ssl=1 for implicit TLS; percent-encode special characters).",
+        secret=True,
+    ),
+    Setting(
+        "EMAIL_FROM",
+        "Bulletin <bulletin@localhost>",
+        str,
+        "The sender of Bulletin's email, e.g. Newsroom desk <desk@news.example>.",
+    ),
+    Setting(
+        "TRUSTED_PROXY_COUNT",
+        0,
+        _parse_count,
+        "How many reverse proxies stand in front of Bulletin and append to X-Forwarded-For; "
+        "sign-in throttling and rate limits then take the client address from that header. "
+        "0: trust no such header and use the connection's address.",
+    ),
+    Setting(
+        "RATE_LIMIT_SIGNIN",
+        Rate(20, 60),
+        parse_rate,
+        "Sign-in and password-reset requests (POST) per client address, counted across all "
+        "workers in the shared cache: a count per time such as 20/m, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_STREAM",
+        Rate(60, 10),
+        parse_rate,
+        "Live-stream (SSE) connections opened per client address, per worker process: a count "
+        "per time such as 60/10s, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_CHANGES",
+        Rate(1200, 60),
+        parse_rate,
+        "Requests to the polling feed (/live/{slug}/changes) per client address, per worker "
+        "process, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_FEEDS",
+        Rate(300, 60),
+        parse_rate,
+        "Atom, RSS and JSON Feed requests per client address, per worker process, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_API_READ",
+        Rate(1200, 60),
+        parse_rate,
+        "API reads per token (per client address without one), per worker process, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_API_WRITE",
+        Rate(300, 60),
+        parse_rate,
+        "API writes per token (per signed-in person for the desk's session), per worker "
+        "process, or off.",
+    ),
+    Setting(
         "LOG_LEVEL",
         "INFO",
         _parse_choice("debug", "info", "warning", "error"),
         "Log level: debug, info, warning or error.",
+    ),
+    Setting(
+        "LOG_FORMAT",
+        "plain",
+        _parse_choice("plain", "json"),
+        "How log lines look: plain text, or json (one JSON object per line, for log shippers).",
+    ),
+    Setting(
+        "METRICS_TOKEN",
+        "",
+        str,
+        "Lets a Prometheus server that is not on this machine read /metrics with "
+        "Authorization: Bearer <token>. Empty: /metrics answers loopback clients only.",
+        secret=True,
     ),
 )
 

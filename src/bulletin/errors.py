@@ -12,11 +12,15 @@ Messages say what was expected and what came.
     ├── Conflict                  409 conflict        (stale revision, duplicate slug)
     ├── InvalidState              409 invalid_state   (e.g. pinning a draft)
     ├── PreconditionRequired      428 precondition_required
-    └── PayloadTooLarge           413 payload_too_large
+    ├── PayloadTooLarge           413 payload_too_large
+    ├── UnsupportedMediaType      415 unsupported_media_type (a JSON body not sent as JSON)
+    ├── RateLimited               429 rate_limited    (too many requests; Retry-After)
+    └── ServiceUnavailable        503 service_unavailable (the database is away; Retry-After)
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -84,6 +88,31 @@ class PayloadTooLarge(BulletinError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(BulletinError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class PreconditionRequired(BulletinError):
     status = 428
     code = "precondition_required"
+
+
+class RateLimited(BulletinError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @classmethod
+    def after(cls, seconds: float, what: str) -> RateLimited:
+        """Too many ``what`` (a phrase with the limit); the wait rounded up to whole seconds."""
+        wait = max(1, math.ceil(seconds))
+        return cls(f"{what}; try again in {wait} s", retry_after=wait)
+
+
+class ServiceUnavailable(BulletinError):
+    status = 503
+    code = "service_unavailable"

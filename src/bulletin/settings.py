@@ -6,13 +6,14 @@ Nothing here should be edited per deployment: set ``BULLETIN_*`` environment var
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from bulletin import config
+from bulletin import config, security
 
 BULLETIN = config.load()
 PRODUCTION = BULLETIN["MODE"] == "production"
@@ -30,6 +31,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = BULLETIN["CSRF_TRUSTED_ORIGINS"]
 SITE_URL: str = BULLETIN["SITE_URL"].rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: its registration/*.html templates would hide the desk's sign-in pages.
+    "bulletin.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -37,25 +40,38 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "bulletin",
-    "bulletin.accounts",
     "bulletin.blogs",
     "bulletin.realtime",
     "bulletin.reader",
+    "bulletin.desk",
     "bulletin.api",
     # Serves the API docs' Swagger UI from its own static files instead of a CDN.
     "ninja",
+    # Counts failed sign-ins in the database and locks out brute force (see AXES_* below).
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First, so that it times everything below (the request-latency metric).
+    "bulletin.metrics.request_metrics",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy from CONTENT_SECURITY_POLICY below; Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "bulletin.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Per-address and per-token limits on sign-in, feeds and the API (429 + Retry-After).
+    "bulletin.throttling.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bulletin.api.middleware.ApiErrorShape",
+    # A view that meets a database outage answers 503 + Retry-After, not 500.
+    "bulletin.outage.DatabaseOutageMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bulletin.urls"
@@ -116,6 +132,25 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(BULLETIN["DATABASE_URL"])}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "shared": counts every worker process must see (the sign-in rate limit): Redis when there
+# is one, else a table in the database (created by `bulletin migrate`). "default" stays in
+# this process's memory for anything that need not be shared.
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BULLETIN["REDIS_URL"],
+            "KEY_PREFIX": "bulletin",
+        }
+        if BULLETIN["REDIS_URL"]
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bulletin_cache",
+        }
+    ),
+}
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -129,7 +164,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked-out sign-ins before any password is checked; authenticates nobody itself.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/desk/login/"
+LOGIN_REDIRECT_URL = "/desk/"
+LOGOUT_REDIRECT_URL = "/desk/login/"
+
+# Sign-in throttling (django-axes 8): 5 failures for one username from one address lock that
+# pair out for 15 minutes; attempts live in the database, so every worker process sees them.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "bulletin.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "bulletin.accounts.signin.client_ip"
+
+_email = config.email_settings(BULLETIN["EMAIL_URL"])
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS: bool = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = _email.get("EMAIL_USE_SSL", False)
+# A stuck mail server must not hold a sign-in page (or an invitation's transaction) for ever.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL: str = BULLETIN["EMAIL_FROM"]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -143,17 +209,25 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 300
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = (
+    Path(BULLETIN["MEDIA_ROOT"]).resolve() if BULLETIN["MEDIA_ROOT"] else DATA_DIR / "media"
+)
 
 # Request bodies: an entry body may be 100 KB of HTML; leave room for the rest of the JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(1_000_000, BULLETIN["MAX_BODY_BYTES"] * 4)
 
+# A working day on the desk; Django rotates the session key at every sign-in.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style on any page (docs/security.md); the embed page replaces
+# frame-ancestors with BULLETIN_EMBED_ORIGINS. The edge sends the same header on cached pages.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": security.CSP_DIRECTIVES}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -167,11 +241,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "bulletin.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": BULLETIN["LOG_FORMAT"]}
+    },
     "root": {"handlers": ["console"], "level": BULLETIN["LOG_LEVEL"]},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # Lockouts and repeated failures are warnings; every sign-in and its banner are not news.
+        "axes": {"level": "WARNING"},
     },
 }

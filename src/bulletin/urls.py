@@ -7,6 +7,8 @@ from bulletin.reader.views import media
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("desk/", include("bulletin.accounts.urls")),
+    path("desk/", include("bulletin.desk.urls")),
     path("", include("bulletin.reader.urls")),
     re_path(r"^media/(?P<path>.+)$", media),
 ]

@@ -24,6 +24,7 @@ PATHS = {
     "/api/v1/blogs/{slug}/entries/{entry_id}/key-event": {"put"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/pin": {"post", "delete"},
     "/api/v1/blogs/{slug}/changes": {"get"},
+    "/api/v1/blogs/{slug}/media": {"post"},
 }
 
 

@@ -141,7 +141,9 @@ def test_a_reader_scrolled_down_gets_a_new_updates_button_instead_of_an_insert(
     server = serve()
     page = reader_factory(server).open(_page_path(newsroom))
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("window.scrollY > 500")
+    # Functions, not expressions: Playwright evaluates expressions with eval, which the
+    # page's Content-Security-Policy forbids.
+    page.wait_for_function("() => window.scrollY > 500")
     shown = _stream_ids(page)
 
     first = api_publish(server, newsroom, "Evacuation ordered")
@@ -156,7 +158,7 @@ def test_a_reader_scrolled_down_gets_a_new_updates_button_instead_of_an_insert(
     button.focus()
     page.keyboard.press("Enter")  # the button works from the keyboard
 
-    page.wait_for_function("window.scrollY === 0", timeout=WAIT_MS)
+    page.wait_for_function("() => window.scrollY === 0", timeout=WAIT_MS)
     assert _stream_ids(page)[:2] == [second, first]
     assert button.is_hidden()
     assert page.title() == newsroom.blog.title
@@ -172,7 +174,7 @@ def test_a_german_blog_counts_new_updates_in_german(newsroom, serve, reader_fact
     server = serve()
     page = reader_factory(server).open(_page_path(newsroom))
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("window.scrollY > 500")
+    page.wait_for_function("() => window.scrollY > 500")
 
     api_publish(server, newsroom, "Deich gebrochen")
 
@@ -251,7 +253,7 @@ def test_an_oldest_first_blog_adds_new_entries_at_the_end_even_when_scrolled(
     server = serve()
     page = reader_factory(server).open(_page_path(newsroom))
     page.evaluate("window.scrollTo(0, 800)")
-    page.wait_for_function("window.scrollY > 500")
+    page.wait_for_function("() => window.scrollY > 500")
 
     entry_id = api_publish(server, newsroom, "Goal!")
 

@@ -82,7 +82,7 @@ def storm(make):
     owner = make.owner_of(blog)
     owner.display_name = "Ana Costa"
     owner.save()
-    second = make.user(display_name="Ben Okafor")
+    second = make.member(blog, "contributor", display_name="Ben Okafor")
     plain = make.entry(
         blog,
         headline="Sirens sound along the quay",

@@ -160,7 +160,8 @@ def test_the_embed_page_may_be_framed_by_the_allowed_origins_only(make, client, 
     assert embed.status_code == 200
     assert "Embedded update" in embed.content.decode()
     assert "data-embedded" in embed.content.decode()
-    assert embed["Content-Security-Policy"] == "frame-ancestors https://news.example"
+    assert "frame-ancestors https://news.example;" in embed["Content-Security-Policy"] + ";"
+    assert "script-src 'self'" in embed["Content-Security-Policy"]
     assert not embed.has_header("X-Frame-Options")
     assert page["X-Frame-Options"] == "DENY"
 

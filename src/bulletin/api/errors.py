@@ -21,6 +21,7 @@ from ninja.errors import (
     ValidationErrorContext,
 )
 
+from bulletin import outage
 from bulletin.errors import BulletinError, NotAuthenticated, PermissionDenied
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ _EXPECTED = {
     "datetime_from_date_parsing": "a date-time such as 2026-01-27T14:32:00Z",
     "float_type": "a number",
     "float_parsing": "a number",
+    "string_unicode": "text of whole Unicode characters (a lone surrogate is not one)",
 }
 
 
@@ -166,6 +168,9 @@ def install(api: NinjaAPI) -> None:
         return on_bulletin_error(request, PermissionDenied(exc.message))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, BulletinError):
+            # Ninja wraps whatever the body parser raised; ours says what was wrong.
+            return on_bulletin_error(request, exc.__cause__)
         if exc.status_code == 400 and exc.__cause__ is not None:
             return _respond(
                 api,
@@ -199,6 +204,13 @@ def install(api: NinjaAPI) -> None:
             f"request body must be at most {limit} bytes, got {size}",
         )
 
+    def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+        outage.log(f"{request.method} {request.path[:200]}", exc)
+        response = on_bulletin_error(request, outage.error())
+        for name, value in outage.HEADERS.items():
+            response[name] = value
+        return response
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unexpected error on %s %s", request.method, request.path)
         return _respond(
@@ -217,6 +229,7 @@ def install(api: NinjaAPI) -> None:
         (HttpError, on_http_error),
         (Http404, on_not_found),
         (RequestDataTooBig, on_too_big),
+        *((error, on_database_down) for error in outage.DATABASE_ERRORS),
         (Exception, on_unexpected),
     ]
     for exception_class, handler in handlers:

@@ -57,6 +57,13 @@ class PageCache:
             return head
         return self.remember(slug, load_head(slug))
 
+    def last_head(self, slug: str) -> BlogHead | None:
+        """The blog as last looked up, however long ago (to serve its page while the database
+        is away)."""
+        with self._lock:
+            known = self._heads.get(slug)
+        return known[0] if known is not None else None
+
     def remember(self, slug: str, head: BlogHead | None) -> BlogHead | None:
         with self._lock:
             self._heads[slug] = (head, time.monotonic() + self.fresh_seconds)

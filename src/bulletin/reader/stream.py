@@ -58,10 +58,11 @@ def page(
     shown = found[:size]
     if blog.order == Order.OLDEST_FIRST:
         shown.reverse()
-    return StreamPage(_by_day(blog, shown), shown, older)
+    return StreamPage(by_day(blog, shown), shown, older)
 
 
-def _by_day(blog: LiveBlog, entries: list[Entry]) -> list[Day]:
+def by_day(blog: LiveBlog, entries: list[Entry]) -> list[Day]:
+    """``entries`` (in the order given) under one heading per day in the blog's time zone."""
     zone = ZoneInfo(blog.timezone)
     days: list[Day] = []
     for entry in entries:

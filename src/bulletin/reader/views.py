@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.static import serve as serve_file
 
+from bulletin import security
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
 from bulletin.blogs.rendering import blog_json
@@ -94,8 +95,8 @@ def embed_page(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: _render_live(head, None, embedded=True),
         ("embed", head.id, head.seq),
     )
-    origins = " ".join(settings.BULLETIN["EMBED_ORIGINS"]) or "'none'"
-    response["Content-Security-Policy"] = f"frame-ancestors {origins}"
+    # The pages' policy (django-csp), with the sites allowed to frame this one.
+    response._csp_replace = security.embed_frame_ancestors()  # type: ignore[attr-defined]
     return response
 
 
@@ -150,6 +151,7 @@ def _render(
     entry: Entry | None,
     older_page: bool,
     embedded: bool = False,
+    static_copy: bool = False,
 ) -> bytes:
     zone = ZoneInfo(blog.timezone)
     data = blog_json(blog)
@@ -173,6 +175,7 @@ def _render(
         "events_url": f"/live/{blog.slug}/events?since={blog.seq}",
         "changes_url": f"/live/{blog.slug}/changes",
         "embedded": embedded,
+        "static_copy": static_copy,
         "embed_snippet": _embed_snippet(blog),
         "json_ld": seo.json_ld_script(
             seo.live_blog_posting(blog, shown.entries, page_url=settings.SITE_URL + page_path)
@@ -195,6 +198,18 @@ def _render(
     }
     with translation.override(blog.language), timezone.override(zone):
         return render_to_string("reader/live.html", context).encode()
+
+
+def render_static_page(blog: LiveBlog, shown: stream.StreamPage) -> bytes:
+    """The live page as a file to keep (``bulletin archive``): no live script, no embed code."""
+    return _render(
+        blog,
+        shown,
+        page_path=f"/live/{blog.slug}",
+        entry=None,
+        older_page=False,
+        static_copy=True,
+    )
 
 
 def _share_image(blog: LiveBlog, entry: Entry | None) -> str | None:
