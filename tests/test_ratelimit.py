@@ -6,7 +6,6 @@ Time is a fake clock everywhere: nothing here sleeps.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from bulletin.ratelimit import (
 )
 from bulletin.realtime.edge import Edge
 from bulletin.throttling import RateLimitMiddleware
+from tests import loops
 from tests.api.support import Api
 
 
@@ -187,7 +187,7 @@ def _call(edge: Edge, path: str, address: str, **headers: str) -> tuple[int, dic
     async def call() -> None:
         await edge(scope, receive, send)
 
-    asyncio.run(call())
+    loops.run(call)
     head = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
     body = b"".join(message.get("body", b"") for message in sent[1:])
     return sent[0]["status"], head, json.loads(body) if body else None

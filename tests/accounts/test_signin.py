@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from bulletin import config
 from bulletin import settings as bulletin_settings
 from bulletin.accounts.models import User
 from bulletin.accounts.signin import client_ip
+from tests import loops
 
 PASSWORD = "a-long-test-password"  # what tests/factories.py gives every user
 NEW_PASSWORD = "river-delta-lantern-42"
@@ -181,7 +181,7 @@ def test_the_lockout_page_also_comes_through_the_asgi_handler_that_serves_bullet
         ]
         return [*wrong, await browser.post(LOGIN, {"username": "ada", "password": PASSWORD})]
 
-    responses = asyncio.run(attempts())
+    responses = loops.run(attempts)
     assert [response.status_code for response in responses] == [200, 200, 200, 200, 429, 429]
     assert "signing in as <strong>ada</strong>" in responses[-1].content.decode()
 

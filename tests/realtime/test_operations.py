@@ -21,6 +21,7 @@ from bulletin.management.commands.serve import shared_metrics
 from bulletin.metrics import MULTIPROCESS_ENV, OPEN_READERS, metrics
 from bulletin.realtime.edge import Edge
 from bulletin.realtime.operations import Probe
+from tests import loops
 from tests.realtime.conftest import api_publish
 from tests.realtime.support import Server, SSEClient, free_port
 
@@ -247,7 +248,7 @@ def _ask_edge(client: tuple[str, int], headers: list[tuple[bytes, bytes]]) -> tu
         await Edge(no_django)(scope, None, send)
         return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
-    return asyncio.run(ask())
+    return loops.run(ask)
 
 
 ELSEWHERE = ("203.0.113.9", 1234)

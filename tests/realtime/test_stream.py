@@ -163,6 +163,23 @@ def test_reader_ahead_of_the_server_is_told_to_reset(newsroom, serve):
     assert [event.kind for event in events] == ["reset"]
 
 
+def test_a_page_newer_than_this_workers_hub_waits_for_it_instead_of_reloading(newsroom, serve):
+    # The memory broker never hears of a change made in this process: the hub lags behind
+    # the database, as a worker does for the few milliseconds its broker takes.
+    server = serve()
+    watching = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+    time.sleep(0.3)  # the blog's channel is open at the current seq
+    services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="elsewhere"))
+    page_seq = _seq(newsroom.blog)  # what a page rendered now says
+
+    arriving = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since={page_seq}")
+    api_publish(server, newsroom, "next")
+
+    assert [(e.kind, e.id) for e in arriving.events(1)] == [("entry", page_seq + 1)]
+    assert _headlines(watching.events(2)) == ["elsewhere", "next"]  # the hub caught up
+    assert arriving.events(1, timeout=1) == []
+
+
 def test_polling_feed_on_the_edge_has_etag_304_and_cdn_headers(newsroom, serve):
     server = serve()
     api_publish(server, newsroom, "polled")

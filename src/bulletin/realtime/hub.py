@@ -274,7 +274,8 @@ class Hub:
         framed = chunk(data)
         readers = tuple(channel.readers)
         for reader in readers:
-            if reader.live:
+            # A reader that arrived with a later seq than this hub had skips what it has.
+            if reader.live and seq > reader.last_seq:
                 reader.last_seq = seq
                 self._write(channel, reader, message, framed)
         took = time.perf_counter() - started
@@ -395,9 +396,12 @@ class Hub:
         channel.readers.add(reader)
         self._count(channel)
         try:
-            if since > channel.last_seq or channel.last_seq - since > self.max_catchup:
-                reason = "ahead of the server" if since > channel.last_seq else "too far behind"
-                await send(_body(protocol.reset_bytes(channel.last_seq, reason)))
+            if since > channel.last_seq and not await self._behind_the_database(channel, since):
+                await send(_body(protocol.reset_bytes(channel.last_seq, "ahead of the server")))
+                self.detach(reader, state.id)
+                return None
+            if channel.last_seq - since > self.max_catchup:
+                await send(_body(protocol.reset_bytes(channel.last_seq, "too far behind")))
                 self.detach(reader, state.id)
                 return None
             while reader.last_seq < channel.last_seq:
@@ -419,6 +423,20 @@ class Hub:
             self.detach(reader, state.id)
             raise
         return reader
+
+    async def _behind_the_database(self, channel: Channel, since: int) -> bool:
+        """Whether a reader's ``since`` beyond this hub is only this hub lagging behind.
+
+        The page a reader loaded may come from the database (or another worker) a moment
+        before this process hears of the change through its broker. Such a reader waits for
+        the hub, which catches up from the change log now; only a seq the database has not
+        reached either (a restore went back in time) means the page itself is wrong.
+        """
+        current = await store.blog_state(channel.state.slug)
+        if current is None or since > current.seq:
+            return False
+        self.notify(channel.state.id, current.seq, None)
+        return True
 
     def detach(self, reader: Reader, blog_id: int) -> None:
         reader.live = False
