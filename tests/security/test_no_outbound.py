@@ -1,0 +1,52 @@
+"""Bulletin fetches no URL it is given (docs/security.md, "No outbound requests"): no code
+under src/ imports an HTTP client, so an embed, link or image URL can never make the server
+call an address of an attacker's choosing."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import bulletin
+
+# Modules that open connections to arbitrary URLs. Redis, the database drivers and Django's
+# SMTP backend connect only to what the settings name, and are not listed.
+HTTP_CLIENTS = {
+    "aiohttp",
+    "http.client",
+    "httpx",
+    "pycurl",
+    "requests",
+    "urllib.request",
+    "urllib3",
+}
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_module_of_bulletin_imports_an_http_client():
+    source = Path(bulletin.__file__).parent
+    found = {
+        f"{path.relative_to(source)}: {name}"
+        for path in source.rglob("*.py")
+        for name in _imports(path)
+        if any(name == client or name.startswith(f"{client}.") for client in HTTP_CLIENTS)
+    }
+    assert found == set(), "outbound HTTP needs the safeguards in docs/security.md"
+
+
+def test_the_check_sees_an_http_client_import(tmp_path: Path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import httpx\nfrom urllib import request\nfrom urllib.request import urlopen\n"
+    )
+    assert {"httpx", "urllib.request", "urllib.request.urlopen"} <= _imports(sample)
