@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin.errors import BulletinError
+from bulletin.blogs.models import LiveBlog
+from bulletin.errors import BulletinError, NotFound
 
 
 class BulletinCommand(BaseCommand):
@@ -15,3 +16,10 @@ class BulletinCommand(BaseCommand):
             return super().execute(*args, **options)
         except BulletinError as exc:
             raise CommandError(exc.message) from None
+
+    def find_blog(self, slug: str) -> LiveBlog:
+        """The live blog called ``slug``, whatever its status: the operator may see them all."""
+        blog = LiveBlog.objects.filter(slug=slug).first()
+        if blog is None:
+            raise NotFound(f"no live blog called {slug!r}")
+        return blog

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from bulletin.blogs.models import LiveBlog
-from bulletin.errors import NotFound
 from bulletin.management.base import BulletinCommand
 from bulletin.management.progress import PROGRESS_HELP, progress_reporter
 from bulletin.reader.archive import archive_blog
@@ -32,9 +30,7 @@ class Command(BulletinCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
-        blog = LiveBlog.objects.filter(slug=slug).first()
-        if blog is None:
-            raise NotFound(f"no live blog called {slug!r}")
+        blog = self.find_blog(slug)
         folder = Path(options["output"] or f"{slug}-archive")
         summary = archive_blog(
             blog, folder, report=progress_reporter(self.stderr, options["progress"])

@@ -9,9 +9,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from bulletin.blogs.models import LiveBlog
 from bulletin.blogs.transfer import export_blog
-from bulletin.errors import NotFound
 from bulletin.management.base import BulletinCommand
 from bulletin.management.progress import PROGRESS_HELP, progress_reporter
 
@@ -34,9 +32,7 @@ class Command(BulletinCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
-        blog = LiveBlog.objects.filter(slug=slug).first()
-        if blog is None:
-            raise NotFound(f"no live blog called {slug!r}")
+        blog = self.find_blog(slug)
         report = progress_reporter(self.stderr, options["progress"])
         target = options["output"] or f"{slug}.json"
         if target == "-":
