@@ -27,7 +27,7 @@ from bulletin.blogs.models import (
     KeyPoint,
     LiveBlog,
 )
-from bulletin.blogs.rendering import entry_json
+from bulletin.blogs.rendering import entry_json, pinned_copy_html
 from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from tests.blogs.support import seq_of, the_one_change_after, writes_nothing
@@ -159,7 +159,7 @@ def test_update_blog_time_zone_sends_the_rerendered_pinned_entry_to_readers(make
     services.update_blog(owner, blog, BlogFields(timezone="Europe/Berlin"))
 
     change = the_one_change_after(blog, seq)
-    assert change.payload["blog"]["pinned_entry_html"] == fresh(entry).html
+    assert change.payload["blog"]["pinned_entry_html"] == pinned_copy_html(fresh(entry))
 
 
 def test_update_blog_to_a_taken_slug_is_a_conflict_and_writes_nothing(make):
@@ -843,7 +843,7 @@ def test_pin_entry_pins_a_published_entry_and_logs_a_blog_change(make):
     change = the_one_change_after(blog, seq)
     assert (change.kind, change.public, change.entry_id) == (ChangeKind.BLOG, True, entry.pk)
     assert change.payload["blog"]["pinned_entry_id"] == entry.pk
-    assert change.payload["blog"]["pinned_entry_html"] == fresh(entry).html
+    assert change.payload["blog"]["pinned_entry_html"] == pinned_copy_html(fresh(entry))
 
 
 def test_pin_entry_replaces_the_previously_pinned_entry(make):

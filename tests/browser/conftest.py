@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,6 +28,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from bulletin.blogs.models import LiveBlog
 from tests.conftest import require_service
 from tests.realtime.conftest import Newsroom, newsroom, serve  # noqa: F401
 from tests.realtime.support import Server
@@ -163,9 +164,19 @@ def reader_factory(browser: Browser) -> Iterator[Any]:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
+class Newsdesk(Protocol):
+    """What calling the API needs: the blog, and an editor's token for it."""
+
+    @property
+    def blog(self) -> LiveBlog: ...
+
+    @property
+    def token(self) -> str: ...
+
+
 def api(
     server: Server,
-    room: Newsroom,
+    room: Newsdesk,
     method: str,
     path: str,
     body: dict[str, Any] | None = None,

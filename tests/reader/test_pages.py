@@ -26,6 +26,9 @@ def test_live_page_shows_title_key_points_pinned_entry_and_stream_newest_first(m
     assert 'class="pinned"' in page
     assert page.index("Ferry service suspended") < page.rindex("Sirens sound along the quay")
     assert newer.html in page
+    # The pinned box repeats the entry; only the entry in the stream carries its id.
+    assert page.count(f'id="entry-{older.pk}"') == 1
+    assert page.index('class="pinned"') < page.index(f'id="entry-{older.pk}"')
     blog.refresh_from_db()
     assert response["ETag"] == f'"{blog.seq}"'
 

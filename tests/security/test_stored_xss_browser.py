@@ -12,8 +12,6 @@ Links and buttons of the hostile entries are clicked where that stays on this ma
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures)
     browser,
     reader_factory,
 )
+from tests.browser.conftest import api as browser_api
 from tests.factories import Factory
 from tests.realtime.conftest import serve  # noqa: F401  (a fixture)
 from tests.realtime.support import Server
@@ -146,19 +145,9 @@ def start(launch: Any, data_dir: Path) -> Server:
 
 
 def api(server: Server, room: Room, method: str, path: str, body: Any = None) -> Any:
-    request = urllib.request.Request(
-        f"{server.base}/api/v1/blogs/{room.blog.slug}{path}",
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={
-            "Authorization": f"Bearer {room.token}",
-            "Content-Type": "application/json",
-            **({"If-Match": '"1"'} if method == "PATCH" else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
+    # Edits name the revision they start from; here always the first.
+    headers = {"If-Match": '"1"'} if method == "PATCH" else None
+    return browser_api(server, room, method, path, body, headers)
 
 
 def desk_post(room: Room, path: str, data: dict[str, Any]) -> None:

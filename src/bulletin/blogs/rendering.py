@@ -28,6 +28,12 @@ def entry_anchor(entry: Entry) -> str:
     return f"entry-{entry.pk}"
 
 
+def pinned_copy_html(entry: Entry) -> str:
+    """The entry's HTML for the pinned box, which repeats an entry of the stream: without the
+    entry's id, so that ``#entry-N`` links and lookups find the entry itself."""
+    return entry.html.replace(f' id="{entry_anchor(entry)}"', "", 1)
+
+
 def media_json(media: Media | None) -> dict[str, Any] | None:
     if media is None:
         return None
@@ -130,7 +136,7 @@ def blog_json(blog: LiveBlog) -> dict[str, Any]:
             {"text": point.text, "entry_id": point.entry_id} for point in blog.key_points.all()
         ],
         "pinned_entry_id": pinned.pk if pinned else None,
-        "pinned_entry_html": pinned.html if pinned and pinned.is_public else None,
+        "pinned_entry_html": pinned_copy_html(pinned) if pinned and pinned.is_public else None,
         "seq": blog.seq,
         "updated_at": iso(blog.updated_at),
         "url": f"/live/{blog.slug}",
