@@ -133,9 +133,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=10.0,
         help="Seconds between samples of the server's memory (default 10).",
     )
+    p.add_argument(
+        "--warm-up",
+        type=int,
+        default=600,
+        help=(
+            "Entries published before the readers connect and the clock starts (default 600: "
+            "more than the 512 recent events a worker's hub keeps, so memory starts at its "
+            "working size and the trend shows growth, not filling)."
+        ),
+    )
     p.add_argument("--seed", type=int, default=1, help="Seed of the churn and edits (default 1).")
     p.add_argument("--json", dest="json_path", help="Also write the figures to this file.")
     args = p.parse_args(argv)
+    if args.warm_up < 1:
+        p.error(f"--warm-up must be at least 1 entry, got {args.warm_up}")
     if args.minutes <= 0 or args.minutes > 24 * 60:
         p.error(f"--minutes must be more than 0 and at most 1440, got {args.minutes:g}")
     if args.readers < 1 or args.workers < 1 or args.interval <= 0:
@@ -264,7 +276,8 @@ class LoadGroup:
 def run(args: argparse.Namespace, server: SoakServer) -> dict[str, Any]:
     log(f"starting {server.describe()} on port {server.port}")
     server.start()
-    server.warm_up(4)
+    log(f"warming up: {args.warm_up} entries before the readers connect")
+    server.warm_up(args.warm_up)
     since = server.seq
     started = time.monotonic()
     group = LoadGroup(server, args, since)

@@ -379,6 +379,7 @@ def report(
         "",
         f"Parameters: `bulletin serve --workers {args.workers}` in production mode, "
         f"{'PostgreSQL' if database == 'postgres' else 'SQLite'} + {broker} broker; "
+        f"{args.warm_up:,} entries published before the readers connected (warm-up); "
         f"{args.readers:,} readers over {args.load_procs} load process(es); "
         f"{args.minutes:g} min: {kinds['create']} entries, {kinds['edit']} edits (If-Match), "
         f"{kinds['delete']} deletes through the API; churn {args.churn:g} % of readers a "

@@ -39,6 +39,8 @@ def test_a_short_soak_delivers_every_change_once_to_readers_that_drop_and_resume
             # 20 readers at 100 % a minute: a drop and resume every 3 s.
             "--churn",
             "100",
+            "--warm-up",
+            "4",
             "--json",
             str(report),
         ],
