@@ -211,19 +211,26 @@ async def _run(spec: LoadSpec, conn: Connection) -> dict[str, Any]:
     }
 
 
-def run_load_process(spec: LoadSpec, conn: Connection) -> None:
-    """Entry point of one load process (started by multiprocessing)."""
-    # Ctrl-C reaches the whole process group: the parent cleans up and kills us.
+def prepare_load_process() -> Any:
+    """Set up a freshly started load process; the event loop factory it should use.
+
+    Ctrl-C reaches the whole process group, and the parent cleans up and kills us, so it is
+    ignored here; the open-files limit is raised as far as allowed; uvloop when installed.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     try:
         import uvloop
-
-        loop_factory: Any = uvloop.new_event_loop
     except ImportError:
-        loop_factory = None
+        return None
+    return uvloop.new_event_loop
+
+
+def run_load_process(spec: LoadSpec, conn: Connection) -> None:
+    """Entry point of one load process (started by multiprocessing)."""
+    loop_factory = prepare_load_process()
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         result = runner.run(_run(spec, conn))
     conn.send(("result", result))

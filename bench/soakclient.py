@@ -25,14 +25,14 @@ import itertools
 import os
 import random
 import re
-import resource
-import signal
 import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+
+from loadclient import prepare_load_process
 
 LINE_LIMIT = 1 << 20
 # The top-level fields come first, in this order (bulletin.blogs.events.ChangeEvent.as_dict).
@@ -485,17 +485,7 @@ async def _run(spec: SoakSpec, conn: Connection) -> None:
 
 def run_soak_process(spec: SoakSpec, conn: Connection) -> None:
     """Entry point of one load process (started by multiprocessing)."""
-    # Ctrl-C reaches the whole process group: the parent cleans up and kills us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        import uvloop
-
-        loop_factory: Any = uvloop.new_event_loop
-    except ImportError:
-        loop_factory = None
+    loop_factory = prepare_load_process()
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(_run(spec, conn))
