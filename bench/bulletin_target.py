@@ -69,6 +69,7 @@ class BulletinTarget(Target):
             # limits (meant for reconnect storms) would refuse all but the first few.
             "BULLETIN_RATE_LIMIT_STREAM": "off",
             "BULLETIN_RATE_LIMIT_CHANGES": "off",
+            "BULLETIN_STREAMS_PER_CLIENT": "0",
         }
         if mode == "redis":
             self.env["BULLETIN_REDIS_URL"] = redis_url

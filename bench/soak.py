@@ -326,7 +326,7 @@ def run(args: argparse.Namespace, server: SoakServer) -> dict[str, Any]:
                 last_logged = int(at // 60)
                 log(f"minute {last_logged}: {len(publisher.actions)} requests so far")
         take_sample(streams=True)
-        expected, logged_ns = change_log(server.port, since)
+        expected, logged_ns, superseded = change_log(server.database_url, since)
         target = max(expected, default=since)
         by_fingerprint = {fp: seq for seq, fp in expected.items()}
         published_ns: dict[int, int] = {}
@@ -338,7 +338,7 @@ def run(args: argparse.Namespace, server: SoakServer) -> dict[str, Any]:
         log(f"{len(expected)} changes published; waiting for every reader to have seq {target}")
         group.send(("drain", target, args.drain_timeout))
         drained = group.await_all("drained", args.drain_timeout + 30)
-        group.send(("verify", expected, published_ns, logged_ns, start_ns))
+        group.send(("verify", expected, superseded, published_ns, logged_ns, start_ns))
         results = group.await_all("result", 120 + args.readers / 100)
         counters = server_counters(server.port)
     finally:

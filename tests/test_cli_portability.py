@@ -64,6 +64,25 @@ def test_export_to_stdout_with_progress_on_stderr(make):
 
 
 @pytest.mark.django_db
+def test_export_public_writes_only_what_readers_see_now(make, tmp_path):
+    rich = rich_blog(make)
+    target = tmp_path / "public.json"
+
+    _run("export", "flood-live", "--public", "-o", str(target))
+
+    data = json.loads(target.read_text())
+    published = Entry.objects.filter(blog=rich.blog, status="published")
+    assert sorted(entry["id"] for entry in data["entries"]) == sorted(e.pk for e in published)
+    assert {entry["status"] for entry in data["entries"]} == {"published"}
+    assert all(entry["revisions"] == [] for entry in data["entries"])
+    assert data["memberships"] == []
+    hidden = Entry.objects.filter(blog=rich.blog).exclude(status="published")
+    assert hidden.exists()
+    for entry in hidden.exclude(headline=""):
+        assert entry.headline not in target.read_text()
+
+
+@pytest.mark.django_db
 def test_export_of_an_unknown_blog_is_one_clear_error():
     with pytest.raises(CommandError, match=r"^no live blog called 'nope'$"):
         _run("export", "nope")

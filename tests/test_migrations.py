@@ -50,3 +50,35 @@ def test_migrations_apply_from_zero_and_leave_a_working_schema():
 def test_the_models_need_no_new_migrations():
     # Exits non-zero (SystemExit) and names the app when a model change lacks a migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_integrity_migration_redacts_history_an_older_release_kept_public(make):
+    import importlib
+
+    from django.apps import apps
+
+    from bulletin.blogs.validation import EntryFields
+
+    migration = importlib.import_module("bulletin.blogs.migrations.0003_integrity")
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    entry = make.entry(blog, headline="Mayor Wrongnamey resigns")
+    services.update_entry(owner, entry, EntryFields(headline="Mayor Rightnamey resigns"))
+    gone = make.entry(blog, headline="Quokkazanzibar named")
+    services.delete_entry(owner, gone)
+    # What an older release left behind: every change public, with its words.
+    Change.objects.filter(blog=blog).update(redacted=False)
+    Change.objects.filter(blog=blog, entry=entry, seq=entry.changes.order_by("seq")[0].seq).update(
+        payload={"entry": {"headline": "Mayor Wrongnamey resigns"}}
+    )
+
+    migration.redact_superseded(apps, None)
+
+    current = Change.objects.filter(blog=blog, public=True, redacted=False).order_by("seq")
+    assert [(c.kind, c.entry_id) for c in current] == [
+        ("blog", None),
+        ("entry", entry.pk),
+        ("delete", gone.pk),
+    ]
+    assert "Wrongnamey" not in str(list(Change.objects.filter(blog=blog).values("payload")))
+    assert "Quokkazanzibar" not in str(list(current.values("payload")))

@@ -288,3 +288,29 @@ def test_hostile_text_pushed_live_stays_text(newsroom, serve, reader_factory):
     assert page.locator("#key-points-list li").inner_text() == HOSTILE
     assert page.locator("#blog-title").inner_text() == HOSTILE[:200]
     assert page.locator("script:not([src]):not([type='application/ld+json'])").count() == 0
+
+
+def test_a_takedown_removes_the_entry_its_pin_and_its_key_point_from_an_open_page(
+    newsroom, serve, reader_factory
+):
+    keep = _publish_here(newsroom, "Roads reopened")
+    doomed = _publish_here(newsroom, "Quokkazanzibar named as suspect")
+    services.pin_entry(newsroom.editor, newsroom.blog, doomed)
+    services.set_key_points(newsroom.editor, newsroom.blog, [("Suspect named", doomed.pk)])
+    # dbtail: the takedown made here, in the test process, reaches the server within 50 ms.
+    server = serve(broker="dbtail", dbtail_interval_ms="50")
+    page = reader_factory(server).open(_page_path(newsroom))
+    page.wait_for_selector("#pinned:not([hidden]) :text('Quokkazanzibar')", timeout=WAIT_MS)
+
+    services.takedown_entry(newsroom.editor, doomed, reason="Court order")
+
+    page.wait_for_selector(f"#entry-{doomed.pk}", state="detached", timeout=WAIT_MS)
+    page.wait_for_selector("#pinned", state="hidden", timeout=WAIT_MS)
+    assert _stream_ids(page) == [keep.pk]
+    assert "Quokkazanzibar" not in page.content()
+    assert page.locator(f"#key-points-list a[href='#entry-{doomed.pk}']").count() == 0
+
+    # A reader who opens the page now, or reloads, finds no trace either.
+    page.reload()
+    page.wait_for_selector(f"#entry-{keep.pk}", timeout=WAIT_MS)
+    assert "Quokkazanzibar" not in page.content()

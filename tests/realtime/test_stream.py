@@ -74,20 +74,27 @@ def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, s
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     time.sleep(0.3)
 
+    # Each step is read before the next: a reader that lags behind would get only the
+    # present (a later change of the same entry or header supersedes an earlier one).
     services.update_entry(
         newsroom.editor, entry, EntryFields(headline="v2"), correction_note="Name corrected"
     )
+    events = reader.events(1)
     services.set_key_points(newsroom.editor, newsroom.blog, ["Bridge closed"])
+    events += reader.events(1)
     services.pin_entry(newsroom.editor, newsroom.blog, entry)
+    events += reader.events(1)
     services.delete_entry(newsroom.editor, entry)
-    events = reader.events(4)
+    events += reader.events(2)
 
-    assert [event.kind for event in events] == ["entry", "blog", "blog", "delete"]
+    assert [event.kind for event in events] == ["entry", "blog", "blog", "delete", "blog"]
     assert events[0].json()["data"]["entry"]["headline"] == "v2"
     assert "Name corrected" in events[0].json()["data"]["html"]
     assert events[1].json()["data"]["blog"]["key_points"][0]["text"] == "Bridge closed"
     assert events[2].json()["data"]["blog"]["pinned_entry_id"] == entry.pk
     assert events[3].json()["data"] == {"id": entry.pk, "seq": events[3].id}
+    # The header follows the delete: nothing pinned any more.
+    assert events[4].json()["data"]["blog"]["pinned_entry_id"] is None
     assert [event.id for event in events] == sorted(event.id for event in events)
 
 

@@ -3,6 +3,12 @@
 Callers hold the transaction; :func:`lock_blog` must be the first statement in it so that
 writers to one blog queue on the blog row (PostgreSQL) or on the write lock (SQLite with
 IMMEDIATE transactions) and can never draw the same seq or leave a gap.
+
+The log keeps every seq, but readers replay only the present: appending a public change
+redacts the earlier public changes of the same subject (:func:`bulletin.blogs.events.subject_of`)
+in the same transaction, emptying their payloads. A reader resuming from any seq then gets,
+for each entry changed since, its current form or a bare tombstone, and the blog's header
+once, as it is now. Seqs stay gap-free; a redacted change is simply not replayed.
 """
 
 from __future__ import annotations
@@ -11,10 +17,17 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bulletin.accounts.models import User
-from bulletin.blogs.events import ChangeEvent, change_committed
+from bulletin.blogs.events import (
+    ENTRY_KINDS,
+    HEADER_KINDS,
+    ChangeEvent,
+    change_committed,
+    subject_of,
+)
 from bulletin.blogs.models import Activity, Change, ChangeKind, Entry, LiveBlog
 from bulletin.errors import NotFound
 
@@ -45,6 +58,8 @@ def append_change(
     """Give the change the blog's next seq, store it, and announce it after commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_change must run inside the writer's transaction")
+    if public:
+        _supersede(blog, kind, entry.pk if entry else None)
     now = timezone.now()
     blog.seq += 1
     blog.updated_at = now
@@ -72,6 +87,31 @@ def append_change(
     )
     transaction.on_commit(partial(change_committed.send, sender=Change, event=event))
     return change
+
+
+def _supersede(blog: LiveBlog, kind: str, entry_id: int | None) -> None:
+    """Redact the public changes that a new public change of this subject replaces."""
+    subject = subject_of(kind, entry_id)
+    if subject is None:
+        return
+    same = (
+        Q(entry_id=entry_id, kind__in=ENTRY_KINDS)
+        if kind in ENTRY_KINDS
+        else Q(kind__in=HEADER_KINDS)
+    )
+    redact(Change.objects.filter(same, blog=blog, public=True, redacted=False))
+
+
+def redact(changes: Any) -> int:
+    """Empty these changes' payloads and keep them out of every replay, for good."""
+    return int(changes.update(redacted=True, payload={}))
+
+
+def redact_entry(blog: LiveBlog, entry_id: int) -> int:
+    """Redact every change of an entry, desk-only ones included (a takedown)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("redact_entry must run inside the writer's transaction")
+    return redact(Change.objects.filter(blog=blog, entry_id=entry_id, redacted=False))
 
 
 def event_for(change: Change, slug: str) -> ChangeEvent:

@@ -13,6 +13,22 @@ from django.dispatch import Signal
 # Sent once per committed change, with ``event=ChangeEvent``.
 change_committed = Signal()
 
+# Readers replay the present, never the past (DESIGN.md): a public change is superseded by the
+# next public change of the same subject, and replays skip superseded changes. An entry's
+# subject is the entry (its `entry` and `delete` changes); the blog's header (title, key
+# points, pin, status: `blog` and `end`, each carrying the whole header) is one subject.
+ENTRY_KINDS = ("entry", "delete")
+HEADER_KINDS = ("blog", "end")
+
+
+def subject_of(kind: str, entry_id: int | None) -> str | None:
+    """What a public change is about, for supersession; None for desk-only kinds."""
+    if kind in ENTRY_KINDS:
+        return f"entry:{entry_id}"
+    if kind in HEADER_KINDS:
+        return "header"
+    return None
+
 
 @dataclass(frozen=True)
 class ChangeEvent:
@@ -24,6 +40,10 @@ class ChangeEvent:
     entry_id: int | None
     payload: dict[str, Any]
 
+    @property
+    def subject(self) -> str | None:
+        return subject_of(self.kind, self.entry_id) if self.public else None
+
     def as_dict(self) -> dict[str, Any]:
         """The shape of one change in the change feed and on the wire."""
         return {
@@ -32,3 +52,19 @@ class ChangeEvent:
             "entry_id": self.entry_id,
             "data": self.payload,
         }
+
+
+# Sent once per entry that left the public stream (deleted, unpublished or taken down), after
+# commit, with ``removal=Removal``: what must stop being served beside the change itself
+# (image files, CDN copies).
+entry_removed = Signal()
+
+
+@dataclass(frozen=True)
+class Removal:
+    blog_id: int
+    slug: str
+    entry_id: int
+    # The images the entry showed when it left.
+    media_ids: tuple[int, ...]
+    takedown: bool

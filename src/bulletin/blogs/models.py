@@ -145,6 +145,16 @@ class Entry(models.Model):
     )
     correction_note = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=1)
+    # A takedown (legal, safety) removes the words everywhere; who, when and why stay on record.
+    taken_down_at = models.DateTimeField(null=True, blank=True)
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    takedown_reason = models.TextField(blank=True)
     # Rendered once on write so that a page or a reader never renders an entry.
     html = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -183,6 +193,8 @@ class EntryRevision(models.Model):
     data = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=EntryStatus.choices)
     correction_note = models.TextField(blank=True)
+    # Set by a takedown: the text stays for the blog's owners (the legal record), nobody else.
+    withheld = models.BooleanField(default=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -220,6 +232,8 @@ class Activity(models.TextChoices):
     ENDED = "blog.ended", "ended coverage"
     ARCHIVED = "blog.archived", "archived the live blog"
     KEY_POINTS = "blog.key_points", "updated the key points"
+    # The header (pinned copy, key-point links) following an entry that changed or left.
+    HEADER_FOLLOWED = "blog.header_followed", "updated the pinned entry and key points to match"
     PINNED = "entry.pinned", "pinned"
     UNPINNED = "entry.unpinned", "unpinned the pinned entry"
     PUBLISHED = "entry.published", "published"
@@ -232,6 +246,7 @@ class Activity(models.TextChoices):
     EDITED = "entry.edited", "edited"
     UNPUBLISHED = "entry.unpublished", "unpublished"
     DELETED = "entry.deleted", "deleted"
+    TAKEN_DOWN = "entry.taken_down", "took down"
     KEY_EVENT_ON = "entry.key_event", "marked as a key event"
     KEY_EVENT_OFF = "entry.not_key_event", "unmarked as a key event"
 
@@ -250,6 +265,10 @@ class Change(models.Model):
     )
     # What readers need, rendered once at write time (HTML and JSON), so reading never renders.
     payload = models.JSONField(default=dict)
+    # Superseded: a later change of the same entry (or of the blog's header) replaced this one,
+    # or a takedown removed it. Its payload is emptied in that same transaction and readers who
+    # replay the log skip it: they get the present, never the past (DESIGN.md).
+    redacted = models.BooleanField(default=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -263,6 +282,14 @@ class Change(models.Model):
         ordering = ["blog", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["blog", "seq"], name="one_change_per_seq"),
+        ]
+        indexes = [
+            # What supersession looks up on every public write: the current header change.
+            models.Index(
+                fields=["blog", "kind"],
+                condition=models.Q(redacted=False, public=True),
+                name="change_current",
+            ),
         ]
 
     def __str__(self) -> str:

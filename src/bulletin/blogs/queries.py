@@ -37,10 +37,13 @@ def stream(blog: LiveBlog, limit: int) -> list[Entry]:
 def changes_after(
     blog: LiveBlog, since: int, limit: int, include_desk: bool = False
 ) -> QuerySet[Change]:
-    """Changes with seq greater than ``since``, oldest first."""
+    """Changes with seq greater than ``since``, oldest first.
+
+    Public replays skip redacted changes (superseded or taken down): readers get the present.
+    """
     changes = Change.objects.filter(blog=blog, seq__gt=since)
     if not include_desk:
-        changes = changes.filter(public=True)
+        changes = changes.filter(public=True, redacted=False)
     return changes.order_by("seq")[:limit]
 
 

@@ -74,6 +74,13 @@ class PageCache:
         with self._lock:
             self._heads.pop(slug, None)
 
+    def forget_blog(self, blog_id: int) -> None:
+        """Another process changed this blog: look it up again on the next request."""
+        with self._lock:
+            stale = [slug for slug, (head, _) in self._heads.items() if head and head.id == blog_id]
+            for slug in stale:
+                del self._heads[slug]
+
     def peek(self, key: Hashable) -> Any:
         """The page stored under ``key``, or None (no rendering)."""
         with self._lock:

@@ -8,6 +8,10 @@ mark) is cut off; its EventSource reconnects and resumes from its last event id.
 Changes are applied strictly in seq order. A notification that skips a seq, or carries no
 payload, makes the channel backfill from the change log, so a broker that drops or repeats
 messages costs latency, never a change.
+
+The ring of recent events holds the present, like the change log it mirrors: applying a change
+drops the earlier event of the same subject (an entry, or the blog's header), so a reader
+catching up from the ring never gets deleted or corrected-away words.
 """
 
 from __future__ import annotations
@@ -72,14 +76,19 @@ class Reader:
         self.reason = ""
 
 
+# (seq, subject, encoded event) of one public change kept in a channel's ring.
+RingEvent = tuple[int, str | None, bytes]
+
+
 @dataclass(eq=False)
 class Channel:
-    """A blog this process has readers for. The ring holds every public event in (floor, last]."""
+    """A blog this process has readers for. The ring holds every current (not superseded)
+    public event in (floor, last]."""
 
     state: BlogState
     last_seq: int = -1
     floor: int = 0
-    ring: deque[tuple[int, bytes]] = field(default_factory=deque)
+    ring: deque[RingEvent] = field(default_factory=deque)
     readers: set[Reader] = field(default_factory=set)
     wanted: int = 0
     syncing: bool = True
@@ -124,10 +133,14 @@ class Hub:
         keepalive_seconds: float = KEEPALIVE_SECONDS,
         resync_seconds: float = RESYNC_SECONDS,
         on_change: Callable[[ChangeEvent], None] | None = None,
+        on_notify: Callable[[int], None] | None = None,
         observer: HubObserver | None = None,
     ) -> None:
         # Told of every public change applied here (the edge drops what it cached).
         self.on_change = on_change
+        # Told the blog id of every change this process hears of, whether or not it has
+        # readers for the blog: rendered pages must look again at once (a takedown).
+        self.on_notify = on_notify
         self.ring_size = ring_size
         self.max_catchup = max_catchup
         self.keepalive_seconds = keepalive_seconds
@@ -139,6 +152,9 @@ class Hub:
         self._tasks: set[asyncio.Task[Any]] = set()
         # Desk streams waiting for the next change of a blog (see wait_for_change).
         self._watchers: dict[int, set[asyncio.Future[None]]] = {}
+        # The highest seq heard of per blog (one int per blog), so that a desk stream can tell
+        # a change it has not read yet from one it has (see heard_of).
+        self._heard: dict[int, int] = {}
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -178,9 +194,13 @@ class Hub:
 
     def notify(self, blog_id: int, seq: int, event: ChangeEvent | None = None) -> None:
         """A change with this seq exists; deliver it now, or backfill what is missing."""
+        if seq > self._heard.get(blog_id, 0):
+            self._heard[blog_id] = seq
         if blog_id in self._watchers:
             self._wake_watchers(blog_id)
         channel = self.channels.get(blog_id)
+        if self.on_notify is not None and (channel is None or seq > channel.last_seq):
+            self.on_notify(blog_id)
         if channel is None or seq <= channel.last_seq:
             return  # nobody reads this blog here, or it was delivered already
         if channel.syncing or event is None or seq != channel.last_seq + 1:
@@ -209,6 +229,10 @@ class Hub:
                 if not waiting:
                     del self._watchers[blog_id]
 
+    def heard_of(self, blog_id: int) -> int:
+        """The highest seq of the blog this process has heard of (0: none since start)."""
+        return self._heard.get(blog_id, 0)
+
     def _wake_watchers(self, blog_id: int) -> None:
         for waiter in self._watchers.pop(blog_id, ()):
             if not waiter.done():
@@ -219,7 +243,10 @@ class Hub:
         if not event.public or event.kind not in protocol.PUBLIC_KINDS:
             return
         data = protocol.event_bytes(event)
-        channel.ring.append((event.seq, data))
+        subject = event.subject
+        if subject is not None and any(kept[1] == subject for kept in channel.ring):
+            channel.ring = deque(kept for kept in channel.ring if kept[1] != subject)
+        channel.ring.append((event.seq, subject, data))
         while len(channel.ring) > self.ring_size:
             channel.floor = channel.ring.popleft()[0]
         self._broadcast(channel, data, event.seq)
@@ -371,7 +398,9 @@ class Hub:
                 state.id, state.slug, max(0, seq - self.ring_size), seq, self.ring_size
             )
             channel.floor = max(0, seq - self.ring_size)
-            channel.ring.extend((event.seq, protocol.event_bytes(event)) for event in recent)
+            channel.ring.extend(
+                (event.seq, event.subject, protocol.event_bytes(event)) for event in recent
+            )
             channel.last_seq = seq
         except BaseException:
             del self.channels[state.id]
@@ -407,7 +436,9 @@ class Hub:
             while reader.last_seq < channel.last_seq:
                 upto = channel.last_seq
                 if reader.last_seq >= channel.floor:
-                    chunk = b"".join(data for seq, data in channel.ring if seq > reader.last_seq)
+                    chunk = b"".join(
+                        data for seq, _subject, data in channel.ring if seq > reader.last_seq
+                    )
                 else:
                     events = await store.public_changes(
                         state.id, state.slug, reader.last_seq, upto, BACKFILL_PAGE

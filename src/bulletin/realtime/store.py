@@ -43,7 +43,8 @@ def public_changes_sync(
     blog_id: int, slug: str, after: int, upto: int | None, limit: int
 ) -> list[ChangeEvent]:
     _fresh_connection()
-    rows = Change.objects.filter(blog_id=blog_id, seq__gt=after, public=True)
+    # Redacted changes were superseded or taken down: readers replay only the present.
+    rows = Change.objects.filter(blog_id=blog_id, seq__gt=after, public=True, redacted=False)
     if upto is not None:
         rows = rows.filter(seq__lte=upto)
     return [event_for(row, slug) for row in rows.order_by("seq")[:limit]]

@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from bulletin.accounts.models import Membership, User
-from bulletin.blogs.models import Entry, EntryRevision, KeyPoint, LiveBlog, Media
+from bulletin.blogs.models import Entry, EntryRevision, EntryStatus, KeyPoint, LiveBlog, Media
 from bulletin.blogs.transfer.common import (
     FORMAT,
     VERSION,
@@ -87,10 +87,16 @@ class _Names:
         return self.media[pk][0]
 
 
-def export_blog(blog: LiveBlog, out: Writer, *, report: Report | None = None) -> ExportSummary:
-    """Write ``blog`` and everything it holds to ``out`` as one JSON document."""
+def export_blog(
+    blog: LiveBlog, out: Writer, *, report: Report | None = None, public: bool = False
+) -> ExportSummary:
+    """Write ``blog`` and everything it holds to ``out`` as one JSON document.
+
+    ``public`` writes only what readers may see now: published entries as they are, without
+    drafts, deleted or taken-down entries, revision history or the team.
+    """
     with _consistent_reads():
-        return _Exporter(blog, out, report).run()
+        return _Exporter(blog, out, report, public=public).run()
 
 
 @contextmanager
@@ -109,7 +115,9 @@ def _consistent_reads() -> Iterator[None]:
 
 
 class _Exporter:
-    def __init__(self, blog: LiveBlog, out: Writer, report: Report | None) -> None:
+    def __init__(
+        self, blog: LiveBlog, out: Writer, report: Report | None, *, public: bool = False
+    ) -> None:
         self.blog = (
             LiveBlog.objects.select_related("cover_image__uploaded_by", "created_by")
             .filter(pk=blog.pk)
@@ -118,7 +126,11 @@ class _Exporter:
         self.out = out
         self.report = report
         self.names = _Names()
-        pks = list(Entry.objects.filter(blog=self.blog).order_by("pk").values_list("pk", flat=True))
+        self.public = public
+        entries = Entry.objects.filter(blog=self.blog)
+        if public:
+            entries = entries.filter(status=EntryStatus.PUBLISHED)
+        pks = list(entries.order_by("pk").values_list("pk", flat=True))
         self.entry_pks = pks
         self.refs = {pk: entry_ref(position) for position, pk in enumerate(pks)}
         self.revisions = 0
@@ -180,6 +192,8 @@ class _Exporter:
         ]
 
     def _memberships(self) -> list[dict[str, Any]]:
+        if self.public:
+            return []
         members = Membership.objects.filter(blog=self.blog).select_related("user").order_by("pk")
         return [
             {
@@ -201,7 +215,8 @@ class _Exporter:
 
     def _entry(self, entry: Entry) -> dict[str, Any]:
         names = self.names
-        revisions = [self._revision(revision) for revision in entry.revisions.all()]
+        history = () if self.public else entry.revisions.all()
+        revisions = [self._revision(revision) for revision in history]
         self.revisions += len(revisions)
         return {
             "ref": self.refs[entry.pk],

@@ -29,6 +29,12 @@ class Command(BulletinCommand):
             help="File to write (default <slug>.json in the current folder; - for stdout).",
         )
         parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="Write only what readers see now: published entries as they are, without "
+            "drafts, deleted or taken-down entries, revision history or the team.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
@@ -36,7 +42,7 @@ class Command(BulletinCommand):
         report = progress_reporter(self.stderr, options["progress"])
         target = options["output"] or f"{slug}.json"
         if target == "-":
-            summary = export_blog(blog, _Stdout(self), report=report)
+            summary = export_blog(blog, _Stdout(self), report=report, public=options["public"])
             done = self.stderr
         else:
             path = Path(target)
@@ -45,7 +51,7 @@ class Command(BulletinCommand):
             partial = path.with_name(f".{path.name}.part")
             try:
                 with partial.open("w", encoding="utf-8") as out:
-                    summary = export_blog(blog, out, report=report)
+                    summary = export_blog(blog, out, report=report, public=options["public"])
                 os.replace(partial, path)
             finally:
                 with contextlib.suppress(FileNotFoundError):

@@ -166,9 +166,36 @@ function start(main) {
     return inserted;
   };
 
+  // The page's LiveBlogPosting (JSON-LD) follows the stream: what was corrected or removed
+  // must not stay in it either.
+  const editPostings = (id, edit) => {
+    const suffix = `#entry-${Number(id)}`;
+    for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+      let data;
+      try { data = JSON.parse(script.textContent); } catch { continue; }
+      if (!Array.isArray(data?.liveBlogUpdate)) continue;
+      const at = data.liveBlogUpdate.findIndex((p) => String(p?.url || "").endsWith(suffix));
+      if (at < 0) continue;
+      const posting = edit(data.liveBlogUpdate[at]);
+      if (posting) data.liveBlogUpdate[at] = posting;
+      else data.liveBlogUpdate.splice(at, 1);
+      script.textContent = JSON.stringify(data);
+    }
+  };
+  const ARTICLE_BODY_CHARS = 1000;
+  const revisePosting = (entry) => (posting) => {
+    const text = (parse(`<div>${entry.body || ""}</div>`)?.textContent || "").trim();
+    const revised = { ...posting, headline: entry.headline || text.slice(0, 110) };
+    if (entry.edited_at) revised.dateModified = entry.edited_at;
+    if (text) revised.articleBody = text.slice(0, ARTICLE_BODY_CHARS);
+    else delete revised.articleBody;
+    return revised;
+  };
+
   const onEntry = (entry, html) => {
     const id = Number(entry?.id);
     if (!id || !html) return;
+    editPostings(id, revisePosting(entry));
     const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${id}"]`);
     if (pinned) {
       const copy = pinnedCopy(parse(html));
@@ -222,6 +249,7 @@ function start(main) {
 
   const onDelete = (id) => {
     if (id == null) return;
+    editPostings(id, () => null);
     if (state.pending.delete(Number(id))) refreshPending();
     const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${Number(id)}"]`);
     if (pinned) {
