@@ -24,3 +24,9 @@ class BulletinConfig(AppConfig):
         from bulletin import checks  # noqa: F401  (registers the checks)
 
         post_migrate.connect(_create_cache_table, dispatch_uid="bulletin-cache-table")
+
+        from bulletin.blogs.events import entry_removed
+        from bulletin.purge import purge_removed
+
+        # A CDN in front drops its copies of a removed entry (off unless purge URLs are set).
+        entry_removed.connect(purge_removed, dispatch_uid="bulletin.purge")

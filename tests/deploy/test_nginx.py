@@ -351,3 +351,60 @@ def test_uploads_pass_media_comes_from_nginx_and_the_client_address_is_forwarded
     assert refused.status == 200  # the form again, with its error
     attempts = list(AccessAttempt.objects.filter(username="someone-afar"))
     assert [attempt.ip_address for attempt in attempts] == ["127.0.0.2"]
+
+
+def _image_upload(alt: str) -> tuple[bytes, str]:
+    """A multipart body with a 1000-pixel-wide PNG (three srcset variants) and its alt text."""
+    from PIL import Image
+
+    picture = BytesIO()
+    Image.new("RGB", (1000, 600), "teal").save(picture, "PNG")
+    boundary = secrets.token_hex(16)
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\n{alt}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="wall.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    ).encode()
+    body += picture.getvalue() + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _published_image(stack: Stack, headline: str) -> tuple[int, list[str]]:
+    """Upload an image, publish an entry showing it; the entry's id and the image's paths."""
+    body, content_type = _image_upload("The harbour wall")
+    uploaded = stack.api("POST", "/media", body, content_type)
+    assert uploaded.status == 201, uploaded.body
+    image = json.loads(uploaded.body)
+    paths = [image["url"], *(part.split()[0] for part in image["srcset"].split(", "))]
+    paths = [url[url.index("/media/") :] for url in paths]
+    assert len(paths) == 4  # the original and three variants
+    entry = json.dumps({"headline": headline, "image_id": image["id"]}).encode()
+    published = stack.api("POST", "/entries", entry, "application/json")
+    assert published.status == 201, published.body
+    return int(json.loads(published.body)["id"]), paths
+
+
+def _image_statuses(stack: Stack, paths: list[str]) -> list[int]:
+    return [stack.request("GET", path).status for path in paths]
+
+
+def test_nginx_stops_serving_the_images_of_deleted_and_taken_down_entries(stack: Stack):
+    deleted, deleted_paths = _published_image(stack, "Deleted later")
+    taken, taken_paths = _published_image(stack, "Taken down later")
+    assert _image_statuses(stack, deleted_paths + taken_paths) == [200] * 8
+
+    gone = stack.api("DELETE", f"/entries/{deleted}", b"", "application/json")
+    assert gone.status == 204, gone.body
+    reason = json.dumps({"reason": "Court order 2026/114"}).encode()
+    down = stack.api("POST", f"/entries/{taken}/takedown", reason, "application/json")
+    assert down.status == 200, down.body
+
+    # The files leave the media folder after commit, in the worker that made the change.
+    deadline = time.monotonic() + 5
+    while _image_statuses(stack, deleted_paths + taken_paths) != [404] * 8:
+        assert time.monotonic() < deadline, _image_statuses(stack, deleted_paths + taken_paths)
+        time.sleep(0.1)
+    media = stack.nginx.media
+    withheld = media.parent / "withheld-media"
+    assert all((withheld / path.removeprefix("/media/")).is_file() for path in deleted_paths)
+    assert not any((withheld / path.removeprefix("/media/")).exists() for path in taken_paths)

@@ -1,6 +1,10 @@
 """Bulletin fetches no URL it is given (docs/security.md, "No outbound requests"): no code
 under src/ imports an HTTP client, so an embed, link or image URL can never make the server
-call an address of an attacker's choosing."""
+call an address of an attacker's choosing.
+
+The one exception is ``bulletin/purge.py``, which posts purge keys to the URLs an operator set
+in ``BULLETIN_CDN_PURGE_URLS`` (never to a URL from a request or an entry): it may import
+``urllib.request`` and nothing else may."""
 
 from __future__ import annotations
 
@@ -33,15 +37,35 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_no_module_of_bulletin_imports_an_http_client():
+# The only module that may call out, and exactly what it may import for that.
+PURGE_MODULE = "purge.py"
+PURGE_CLIENT = {"urllib.request"}
+
+
+def _http_clients(path: Path) -> set[str]:
+    return {
+        name
+        for name in _imports(path)
+        if any(name == client or name.startswith(f"{client}.") for client in HTTP_CLIENTS)
+    }
+
+
+def test_no_module_of_bulletin_imports_an_http_client_but_the_cdn_purge():
     source = Path(bulletin.__file__).parent
     found = {
         f"{path.relative_to(source)}: {name}"
         for path in source.rglob("*.py")
-        for name in _imports(path)
-        if any(name == client or name.startswith(f"{client}.") for client in HTTP_CLIENTS)
+        if str(path.relative_to(source)) != PURGE_MODULE
+        for name in _http_clients(path)
     }
     assert found == set(), "outbound HTTP needs the safeguards in docs/security.md"
+
+
+def test_the_cdn_purge_calls_out_with_urllib_request_only():
+    purge = Path(bulletin.__file__).parent / PURGE_MODULE
+    assert _http_clients(purge) == PURGE_CLIENT
+    # It takes its URLs from the operator's setting, never from an argument a request fills.
+    assert 'settings.BULLETIN["CDN_PURGE_URLS"]' in purge.read_text()
 
 
 def test_the_check_sees_an_http_client_import(tmp_path: Path):

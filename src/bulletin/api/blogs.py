@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import HttpResponse
 from ninja import Router, Status
 
+from bulletin import surrogate
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import (
@@ -52,8 +54,10 @@ def create_blog(request: ApiRequest, payload: BlogCreateIn) -> Status[dict[str, 
 
 
 @router.get("/blogs/{slug}", response={200: BlogOut, **ERRORS}, auth=auth.READ)
-def read_blog(request: ApiRequest, slug: str) -> dict[str, object]:
-    return blog_json(lookups.blog(slug, request.auth))
+def read_blog(request: ApiRequest, response: HttpResponse, slug: str) -> dict[str, object]:
+    blog = lookups.blog(slug, request.auth)
+    surrogate.tag(response, blog.pk)
+    return blog_json(blog)
 
 
 @router.patch("/blogs/{slug}", response={200: BlogOut, **ERRORS}, auth=auth.WRITE)
@@ -84,8 +88,9 @@ def archive(request: ApiRequest, slug: str) -> dict[str, object]:
 
 
 @router.get("/blogs/{slug}/key-points", response={200: KeyPointsOut, **ERRORS}, auth=auth.READ)
-def read_key_points(request: ApiRequest, slug: str) -> dict[str, object]:
+def read_key_points(request: ApiRequest, response: HttpResponse, slug: str) -> dict[str, object]:
     blog = lookups.blog(slug, request.auth)
+    surrogate.tag(response, blog.pk)
     data = blog_json(blog)
     return {"key_points": data["key_points"], "seq": blog.seq}
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import P, QueryEx, Router
 
+from bulletin import surrogate
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import MAX_ID, ChangeFeedOut, ErrorOut
@@ -28,12 +29,14 @@ def changes(
 ) -> Any:
     """Every public change after ``since``, oldest first. ``ETag`` is the blog's seq."""
     blog = lookups.blog(slug, request.auth)
+    surrogate.tag(response, blog.pk)
     etag = f'"{blog.seq}"'
     cache = FEED_CACHE_CONTROL
     if etag_matches(request.headers.get("If-None-Match"), etag):
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = cache
+        surrogate.tag(not_modified, blog.pk)
         return not_modified
     response["ETag"] = etag
     response["Cache-Control"] = cache

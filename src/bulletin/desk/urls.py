@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bulletin.desk.views import blogs, entries, live
+from bulletin.desk.views import blogs, entries, live, takedown
 
 urlpatterns = [
     path("", blogs.blog_list, name="desk"),
@@ -21,5 +21,7 @@ urlpatterns = [
     path("<slug:slug>/entries/<int:entry_id>/edit", entries.edit_entry, name="desk-edit"),
     path("<slug:slug>/entries/<int:entry_id>/history", entries.history, name="desk-history"),
     path("<slug:slug>/entries/<int:entry_id>/editing", entries.editing),
+    # Before the one-button actions below, which would take "takedown" for one of theirs.
+    path("<slug:slug>/entries/<int:entry_id>/takedown", takedown.takedown, name="desk-takedown"),
     path("<slug:slug>/entries/<int:entry_id>/<str:action>", entries.entry_action),
 ]

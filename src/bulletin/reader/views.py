@@ -19,15 +19,13 @@ from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.static import serve as serve_file
 
-from bulletin import security
+from bulletin import security, surrogate
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
 from bulletin.blogs.rendering import blog_json
-from bulletin.blogs.sanitize import plain_text
+from bulletin.numbers import MAX_ID, describe, whole_number
 from bulletin.reader import feeds, seo, stream
 from bulletin.reader.cache import BlogHead, pages
-
-MAX_ID = 2**63 - 1
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,9 +34,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cached_response(
-    request: HttpRequest, etag: str, render_body: Any, key: tuple[Any, ...]
+    request: HttpRequest,
+    etag: str,
+    render_body: Any,
+    key: tuple[Any, ...],
+    keys: tuple[str, ...],
 ) -> HttpResponse:
-    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL, **surrogate.headers(keys)}
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers=headers)
     body = pages().page(key, render_body)
@@ -55,9 +57,10 @@ def _head(slug: str) -> BlogHead:
 def _entry_id(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise ValueError(raw)
-    return int(raw)
+    entry_id = whole_number(raw, limit=MAX_ID)
+    if not entry_id:
+        raise ValueError(describe(raw))
+    return entry_id
 
 
 def live_page_key(blog_id: int, seq: int, before: int | None) -> tuple[Any, ...]:
@@ -75,13 +78,14 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
         before = _entry_id(request.GET.get("before"))
     except ValueError as exc:
         return HttpResponseBadRequest(
-            f"before must be the id of an entry, got {str(exc)[:40]!r}".encode()
+            f"before must be the id of an entry (ASCII digits), got {exc}".encode()
         )
     return _cached_response(
         request,
         live_etag(head.seq, before),
         lambda: _render_live(head, before),
         live_page_key(head.id, head.seq, before),
+        surrogate.keys_for(head.id),
     )
 
 
@@ -94,6 +98,7 @@ def embed_page(request: HttpRequest, slug: str) -> HttpResponse:
         f'"{head.seq}-embed"',
         lambda: _render_live(head, None, embedded=True),
         ("embed", head.id, head.seq),
+        surrogate.keys_for(head.id),
     )
     # The pages' policy (django-csp), with the sites allowed to frame this one.
     response._csp_replace = security.embed_frame_ancestors()  # type: ignore[attr-defined]
@@ -107,6 +112,7 @@ def entry_page(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
         f'"{head.seq}-e{entry_id}"',
         lambda: _render_entry(head, entry_id),
         ("entry", head.id, head.seq, entry_id),
+        surrogate.keys_for(head.id, entry_id),
     )
 
 
@@ -158,8 +164,10 @@ def _render(
     title = blog.title
     description = blog.description
     if entry is not None:
-        title = f"{entry.headline or plain_text(entry.body)[:90]} | {blog.title}"
-        description = plain_text(entry.body)[:300] or blog.description
+        # Plain text, unescaped once (seo.text_of): the template escapes it for HTML, and
+        # plain_text's own escaping would show as "AT&amp;T".
+        title = f"{entry.headline or seo.excerpt(entry.body, 90)} | {blog.title}"
+        description = seo.excerpt(entry.body, 300) or blog.description
     context = {
         "blog": blog,
         "blog_data": data,
@@ -232,7 +240,11 @@ def feed(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     head = _head(slug)
     key_events = request.GET.get("key_events") in {"1", "true", "yes"}
     etag = f'"{head.seq}-{kind}{"-k" if key_events else ""}"'
-    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": FEED_CACHE_CONTROL,
+        **surrogate.headers(surrogate.keys_for(head.id)),
+    }
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers=headers)
     body = pages().page(

@@ -32,6 +32,8 @@ from bulletin.blogs.services.entries import (
     unpublish_entry,
     update_entry,
 )
+from bulletin.blogs.services.media import describe_image
+from bulletin.blogs.services.takedown import takedown_entry
 
 __all__ = [
     "Actor",
@@ -41,6 +43,7 @@ __all__ = [
     "create_blog",
     "create_entry",
     "delete_entry",
+    "describe_image",
     "end_coverage",
     "go_live",
     "pin_entry",
@@ -53,6 +56,7 @@ __all__ = [
     "set_key_event",
     "set_key_points",
     "submit_for_review",
+    "takedown_entry",
     "unpublish_entry",
     "update_blog",
     "update_entry",
