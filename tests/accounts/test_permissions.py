@@ -20,9 +20,11 @@ from django.utils import timezone
 from bulletin.accounts.models import Role, User
 from bulletin.accounts.permissions import Action, can, can_create_blogs, require, role_of
 from bulletin.blogs import services
+from bulletin.blogs.media import save_image
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from tests.blogs.portable import picture_upload
 from tests.blogs.support import writes_nothing
 from tests.factories import Factory
 
@@ -256,9 +258,45 @@ def delete_published_entry(n):
 
 
 @case(EDITORS)
+def take_down_published_entry(n):
+    entry = n.published()
+    return lambda actor: services.takedown_entry(actor, entry, reason="Court order")
+
+
+@case(EDITORS)
+def take_down_someone_elses_draft(n):
+    draft = n.draft(n.contributor)
+    return lambda actor: services.takedown_entry(actor, draft, reason="Court order")
+
+
+@case(EDITORS)
 def delete_own_entry_after_it_was_published(n):
     entry = services.approve_entry(n.owner, n.draft(n.contributor, status="submitted"))
     return lambda actor: services.delete_entry(actor, entry)
+
+
+# --- the words on images -----------------------------------------------------------------
+
+
+def _picture(n: Newsroom, *, published: bool) -> Any:
+    # The contributor's upload, shown by their draft or (once an editor published it) to readers.
+    image = save_image(n.contributor, n.blog, picture_upload(), alt="Before")
+    entry = n.make.entry(n.blog, n.contributor, status="draft", image_id=image.pk)
+    if published:
+        services.publish_draft(n.owner, entry)
+    return image
+
+
+@case(WRITERS)
+def describe_an_image_only_a_draft_shows(n):
+    image = _picture(n, published=False)
+    return lambda actor: services.describe_image(actor, n.blog, image, alt="Boats")
+
+
+@case(EDITORS)
+def describe_an_image_readers_see(n):
+    image = _picture(n, published=True)  # even its uploader may not re-word it now
+    return lambda actor: services.describe_image(actor, n.blog, image, alt="Boats")
 
 
 # --- the matrix --------------------------------------------------------------------------
@@ -291,6 +329,7 @@ def test_no_write_service_is_missing_from_the_matrix():
         "set_key_points",
         "add_member",
         "create_entry",
+        "describe_image",
         "publish_entry",
         "save_draft",
         "update_entry",
@@ -301,6 +340,7 @@ def test_no_write_service_is_missing_from_the_matrix():
         "unpublish_entry",
         "schedule_entry",
         "delete_entry",
+        "takedown_entry",
         "set_key_event",
         "pin_entry",
         "publish_due",
@@ -366,7 +406,7 @@ def test_an_outsider_is_refused_before_their_input_is_looked_at(make, role):
 
 ROLE_ACTIONS = {
     "owner": set(Action),
-    "editor": set(Action) - {Action.CONFIGURE, Action.MANAGE_MEMBERS},
+    "editor": set(Action) - {Action.CONFIGURE, Action.MANAGE_MEMBERS, Action.READ_WITHHELD},
     "contributor": {Action.VIEW_DESK, Action.WRITE_DRAFT},
     "member_elsewhere": set(),
     "stranger": set(),

@@ -70,13 +70,17 @@ def test_drafts_are_listed_only_for_members_who_ask_for_them(desk, make, api_as,
     draft = make.entry(desk.blog, headline="Unchecked rumour", status="draft")
     published = make.entry(desk.blog, headline="Ferries suspended")
     contributor = make.member(desk.blog, Role.CONTRIBUTOR)
+    own = make.entry(desk.blog, contributor, headline="My notes", status="draft")
     path = f"{desk.path}/entries"
 
     default = json_of(desk.api.get(path))
+    everyones = json_of(desk.api.get(f"{path}?status=draft"))
     drafts = json_of(api_as(contributor).get(f"{path}?status=draft"))
 
     assert [item["id"] for item in default["items"]] == [published.pk]
-    assert [item["id"] for item in drafts["items"]] == [draft.pk]
+    assert sorted(item["id"] for item in everyones["items"]) == [draft.pk, own.pk]
+    # A contributor lists their own drafts only, never a colleague's.
+    assert [item["id"] for item in drafts["items"]] == [own.pk]
     assert drafts["items"][0]["status"] == "draft"
     assert error_of(anonymous.get(f"{path}?status=draft"), 401)["code"] == "not_authenticated"
     stranger = api_as(make.user())
@@ -249,7 +253,7 @@ def test_a_contributors_draft_is_submitted_then_approved_by_an_editor(desk, make
     path = f"{desk.path}/entries/{draft['id']}"
 
     submitted = json_of(contributor.post(f"{path}/submit"))
-    approved = json_of(editor.post(f"{path}/approve"))
+    approved = json_of(editor.post(f"{path}/approve", if_match=f'"{submitted["revision"]}"'))
 
     assert submitted["status"] == "submitted"
     assert approved["status"] == "published"
@@ -268,7 +272,7 @@ def test_a_draft_is_published_then_unpublished(desk, make, anonymous):
     entry = make.entry(desk.blog, headline="Sirens sound", status="draft")
     path = f"{desk.path}/entries/{entry.pk}"
 
-    published = json_of(desk.api.post(f"{path}/publish"))
+    published = json_of(desk.api.post(f"{path}/publish", if_match=f'"{entry.revision}"'))
     assert published["status"] == "published"
     assert json_of(anonymous.get(path))["status"] == "published"
 

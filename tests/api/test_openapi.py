@@ -20,6 +20,7 @@ PATHS = {
     "/api/v1/blogs/{slug}/entries/{entry_id}/reject": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/publish": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/unpublish": {"post"},
+    "/api/v1/blogs/{slug}/entries/{entry_id}/takedown": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/schedule": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/key-event": {"put"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/pin": {"post", "delete"},

@@ -1,16 +1,19 @@
-"""Who may write what over API v1: every write route against every kind of caller.
+"""Who may write and read what over API v1: every route against every kind of caller.
 
 Owners do everything; editors run coverage, publish and curate; contributors write drafts;
 members of another blog and anonymous callers write nothing. A refused write changes nothing.
+Unpublished entries exist only for their writer and for editors and owners (404 otherwise).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from bulletin.accounts.models import Role
 from bulletin.blogs import services
@@ -81,10 +84,22 @@ WRITES = {
     "submit someone else's draft": Write(
         "POST", "/entries/{entry}/submit", PUBLISHERS, None, "draft"
     ),
-    "approve": Write("POST", "/entries/{entry}/approve", PUBLISHERS, None, "submitted"),
+    "approve": Write(
+        "POST",
+        "/entries/{entry}/approve",
+        PUBLISHERS,
+        None,
+        "submitted",
+        headers={"if_match": '"1"'},
+    ),
     "reject": Write("POST", "/entries/{entry}/reject", PUBLISHERS, None, "submitted"),
-    "publish a draft": Write("POST", "/entries/{entry}/publish", PUBLISHERS, None, "draft"),
+    "publish a draft": Write(
+        "POST", "/entries/{entry}/publish", PUBLISHERS, None, "draft", headers={"if_match": '"1"'}
+    ),
     "unpublish": Write("POST", "/entries/{entry}/unpublish", PUBLISHERS, None, "published"),
+    "take down": Write(
+        "POST", "/entries/{entry}/takedown", PUBLISHERS, {"reason": "Court order"}, "published"
+    ),
     "schedule a draft": Write(
         "POST",
         "/entries/{entry}/schedule",
@@ -114,8 +129,9 @@ def _refusal(write: Write, who: str) -> int:
     if who == ANONYMOUS:
         return 401
     hidden_entry = write.entry is not None and write.entry != "published"
-    # Unpublished entries do not exist for people outside the blog's desk.
-    return 404 if who == OUTSIDER and hidden_entry else 403
+    # Unpublished entries (here the owner's) do not exist for people outside the blog's desk,
+    # nor for a contributor, who sees only their own.
+    return 404 if who in {OUTSIDER, CONTRIBUTOR} and hidden_entry else 403
 
 
 def _seq(blog: LiveBlog) -> int:
@@ -219,3 +235,95 @@ def test_a_session_is_held_to_the_users_role(desk, make):
         )
 
     assert error_of(response, 403)["code"] == "permission_denied"
+
+
+# --- reads ------------------------------------------------------------------------------
+# Every read route, for every caller: an unpublished entry exists only for its writer and for
+# editors and owners. For anyone else it is 404, exactly as an entry that never was.
+
+EVERYONE = frozenset(CALLERS)
+
+
+@dataclass(frozen=True)
+class Read:
+    path: str  # under /blogs/{slug}; "{entry}" is the entry of the setting
+    allowed: frozenset[str]  # who gets it; the rest get `refused`
+    entry: str | None = None  # status of an entry, written by the owner (or the contributor)
+    by_contributor: bool = False
+    refused: int = 404
+    lists_entry: bool = False  # the answer is a list that names the entry for those allowed
+    blog: str = "live"
+
+
+READS = {
+    "the blog": Read("", EVERYONE),
+    "the key points": Read("/key-points", EVERYONE),
+    "the change feed": Read("/changes?since=0", EVERYONE),
+    "a draft blog": Read("", WRITERS, blog="draft"),
+    "a draft blog's change feed": Read("/changes?since=0", WRITERS, blog="draft"),
+    "a draft blog's entries": Read("/entries", WRITERS, blog="draft"),
+    "a published entry": Read("/entries/{entry}", EVERYONE, "published"),
+    "someone else's draft": Read("/entries/{entry}", PUBLISHERS, "draft"),
+    "someone else's submission": Read("/entries/{entry}", PUBLISHERS, "submitted"),
+    "someone else's scheduled entry": Read("/entries/{entry}", PUBLISHERS, "scheduled"),
+    "their own draft": Read("/entries/{entry}", WRITERS, "draft", by_contributor=True),
+    "the published entries": Read("/entries", EVERYONE, "published", lists_entry=True),
+    "the list of drafts, with someone else's": Read(
+        "/entries?status=draft", PUBLISHERS, "draft", lists_entry=True
+    ),
+    "the list of submissions, with someone else's": Read(
+        "/entries?status=submitted", PUBLISHERS, "submitted", lists_entry=True
+    ),
+    "the list of scheduled entries, with someone else's": Read(
+        "/entries?status=scheduled", PUBLISHERS, "scheduled", lists_entry=True
+    ),
+    "the list of drafts, with their own": Read(
+        "/entries?status=draft", WRITERS, "draft", by_contributor=True, lists_entry=True
+    ),
+}
+
+
+def _listing_status(read: Read, who: str) -> int:
+    # Lists of unpublished entries are for the desk: 401 for nobody, 403 for outsiders; a
+    # contributor gets the list, without what they may not see.
+    if "status=" not in read.path or who in WRITERS:
+        return 200
+    return 401 if who == ANONYMOUS else 403
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize("name", list(READS))
+def test_each_read_route_shows_unpublished_entries_only_to_those_who_may_see_them(
+    make, api_as, name, who
+):
+    read = READS[name]
+    blog = make.blog(live=read.blog == "live")
+    owner = make.owner_of(blog)
+    contributor = make.member(blog, Role.CONTRIBUTOR)
+    api = _reader(make, api_as, blog, who, contributor)
+    entry = None
+    if read.entry is not None:
+        made = "draft" if read.entry == "scheduled" else read.entry
+        entry = make.entry(blog, contributor if read.by_contributor else owner, status=made)
+        if read.entry == "scheduled":
+            services.schedule_entry(owner, entry, timezone.now() + timedelta(days=1))
+
+    response = api.get(f"/blogs/{blog.slug}" + read.path.format(entry=entry.pk if entry else ""))
+
+    if read.lists_entry:
+        status = _listing_status(read, who)
+        body = json_of(response, status)
+        if status == 200:
+            listed = [item["id"] for item in body["items"]]
+            assert (entry.pk in listed) == (who in read.allowed), listed
+    elif who in read.allowed:
+        json_of(response)
+    else:
+        error = error_of(response, read.refused)
+        assert error["code"] == "not_found"
+
+
+def _reader(make, api_as, blog: LiveBlog, who: str, contributor):
+    if who == CONTRIBUTOR:
+        return api_as(contributor)
+    return _caller(make, api_as, blog, who)

@@ -19,9 +19,10 @@ from PIL import Image, PngImagePlugin
 
 from bulletin.accounts.models import Role
 from bulletin.blogs import media as media_module
-from bulletin.blogs.media import describe_image, save_image
+from bulletin.blogs.media import save_image
 from bulletin.blogs.models import Media
 from bulletin.blogs.rendering import media_json
+from bulletin.blogs.services import describe_image
 from bulletin.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 
 STORED_NAME = re.compile(r"^uploads/\d{4}/\d{2}/[0-9a-f]{32}(-\d+)?\.(jpg|png|gif|webp)$")
@@ -373,7 +374,7 @@ def test_a_header_claiming_too_many_pixels_is_refused_before_decoding(blog, owne
         media_root, lambda: save_image(owner, blog, upload(png_claiming(10_000, 6_000), "a.png"))
     )
 
-    assert message == ("image: must be at most 50 megapixels, got 10000x6000 (60.0 megapixels)")
+    assert message == ("image: must be at most 40 megapixels, got 10000x6000 (60.0 megapixels)")
 
 
 def test_a_30000_pixel_square_png_bomb_is_refused(blog, owner, media_root):
@@ -381,7 +382,7 @@ def test_a_30000_pixel_square_png_bomb_is_refused(blog, owner, media_root):
         media_root, lambda: save_image(owner, blog, upload(png_claiming(30_000, 30_000), "a.png"))
     )
 
-    assert message == "image: must be at most 50 megapixels, got 900.0 megapixels"
+    assert message == "image: must be at most 40 megapixels, got 900.0 megapixels"
 
 
 def test_the_pixel_limit_is_a_setting(settings, blog, owner, media_root):
@@ -406,7 +407,7 @@ def test_pillows_own_bomb_limits_never_escape_as_warnings(monkeypatch, blog, own
     )
 
     assert (accepted.width, accepted.height) == (40, 30)
-    assert message == "image: must be at most 50 megapixels, got 2500 pixels"
+    assert message == "image: must be at most 40 megapixels, got 2500 pixels"
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(

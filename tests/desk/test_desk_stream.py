@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from bulletin.accounts.models import Role, User
-from bulletin.blogs.models import LiveBlog
+from bulletin.accounts.models import Membership, Role, User
+from bulletin.blogs.models import Entry, LiveBlog
 from tests.desk.support import LOGIN
 from tests.factories import Factory
 from tests.realtime.support import Event, Server, SSEClient
@@ -140,7 +141,7 @@ def test_a_draft_arrives_as_a_desk_change_and_a_publish_as_an_entry_change(
     stream = owner.stream(desk.blog.slug)
     assert stream.status == 200
     assert stream.headers["content-type"].startswith("text/event-stream")
-    assert stream.headers["cache-control"] == "no-cache"
+    assert stream.headers["cache-control"] == "private, no-store"
 
     contributor.post(
         f"/desk/{desk.blog.slug}/entries", {"action": "draft", "headline": "Ferry times"}
@@ -244,3 +245,86 @@ def test_an_editing_heartbeat_reaches_the_rest_of_the_desk_as_presence(
     assert answer["others"] == []
     assert opened == {"editing": {str(entry.pk): ["Cal Contributor"]}}
     assert closed == {"editing": {}}
+
+
+# --- access ends, the stream ends -------------------------------------------------------------
+
+ENDS_WITHIN = 10  # seconds after access is gone; the stream checks every few seconds
+
+
+def _ends(stream: SSEClient) -> list[Event]:
+    """Read until the stream closes (at most ENDS_WITHIN seconds); the events on the way."""
+    started = time.monotonic()
+    seen: list[Event] = []
+    while not stream.closed and time.monotonic() - started < ENDS_WITHIN:
+        seen += stream.events(1, timeout=1)
+    assert stream.closed, f"the stream still flows {ENDS_WITHIN} s after access was removed"
+    return seen
+
+
+def _remove_membership(desk: Desk, browser: Browser) -> None:
+    Membership.objects.filter(blog=desk.blog, user=desk.contributor).delete()
+
+
+def _deactivate(desk: Desk, browser: Browser) -> None:
+    User.objects.filter(pk=desk.contributor.pk).update(is_active=False)
+
+
+def _sign_out(desk: Desk, browser: Browser) -> None:
+    browser.post("/desk/logout/", {})
+
+
+@pytest.mark.parametrize("take_away", [_remove_membership, _deactivate, _sign_out])
+def test_the_stream_ends_within_seconds_of_access_going_and_says_so(
+    desk: Desk, serve: Callable[..., Server], take_away: Callable[[Desk, Browser], None]
+) -> None:
+    server = serve()
+    contributor = Browser(server).sign_in(desk.contributor)
+    stream = contributor.stream(desk.blog.slug)
+    _api_publish(server, desk.blog, desk.token, "Before")
+    assert [event.json()["action"] for event in _changes(stream, 1)] == ["entry.published"]
+
+    take_away(desk, contributor)  # and nothing else happens on the blog
+    seen = _ends(stream)
+
+    assert [event.kind for event in seen if event.kind != "presence"][-1:] == ["closed"]
+
+
+def test_a_change_after_removal_is_not_sent_to_the_removed_member(
+    desk: Desk, serve: Callable[..., Server]
+) -> None:
+    server = serve()
+    contributor = Browser(server).sign_in(desk.contributor)
+    stream = contributor.stream(desk.blog.slug)
+    _api_publish(server, desk.blog, desk.token, "Before")
+    assert len(_changes(stream, 1)) == 1
+
+    _remove_membership(desk, contributor)
+    _api_publish(server, desk.blog, desk.token, "After access went")
+    seen = _ends(stream)
+
+    assert [event.kind for event in seen] == ["closed"]
+
+
+def test_a_contributors_stream_leaves_out_a_colleagues_draft_but_not_published_news(
+    desk: Desk, serve: Callable[..., Server]
+) -> None:
+    colleague = desk.make.member(desk.blog, Role.CONTRIBUTOR)
+    server = serve()
+    contributor = Browser(server).sign_in(desk.contributor)
+    other = Browser(server).sign_in(colleague)
+    stream = contributor.stream(desk.blog.slug)
+
+    other.post(f"/desk/{desk.blog.slug}/entries", {"action": "draft", "headline": "Theirs"})
+    contributor.post(f"/desk/{desk.blog.slug}/entries", {"action": "draft", "headline": "Mine"})
+    published = _api_publish(server, desk.blog, desk.token, "News")
+    changes = _changes(stream, 2)
+
+    theirs = Entry.objects.get(headline="Theirs")
+    assert [(event.json()["action"], event.json()["mine"]) for event in changes] == [
+        ("entry.drafted", True),
+        ("entry.published", False),
+    ]
+    assert changes[1].json()["entry_id"] == published
+    assert theirs.pk not in [event.json()["entry_id"] for event in changes]
+    assert [event for event in stream.events(2, timeout=3) if event.kind == "change"] == []

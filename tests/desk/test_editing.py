@@ -344,7 +344,7 @@ def test_an_unknown_action_is_explained_and_changes_nothing(team: Team, make: Fa
     with changes_nothing():
         response = client.post(f"/desk/{team.blog.slug}/entries/{entry.pk}/frobnicate")
 
-    assert "action: must be one of publish, submit" in followed(client, response)
+    assert "action: must be one of publish, approve, submit" in followed(client, response)
 
 
 # --- archived blogs -----------------------------------------------------------------------

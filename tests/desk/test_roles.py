@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from bulletin.accounts.models import User
 from bulletin.blogs import services
@@ -59,7 +61,12 @@ class Setting:
         names: dict[str, Any] = {"blog": team.blog.slug, "contributor": team.contributor.pk}
         if self.entry is not None:
             author = team.contributor if self.written_by == CONTRIBUTOR else team.owner
-            entry = Factory().entry(team.blog, by=author, status=self.entry)
+            made = "draft" if self.entry in {"scheduled", "deleted"} else self.entry
+            entry = Factory().entry(team.blog, by=author, status=made)
+            if self.entry == "scheduled":
+                services.schedule_entry(team.owner, entry, timezone.now() + timedelta(days=1))
+            if self.entry == "deleted":
+                services.delete_entry(team.owner, entry)
             names["entry"] = entry.pk
             if self.pinned:
                 services.pin_entry(team.owner, team.blog, entry)
@@ -117,8 +124,8 @@ POSTS: dict[str, Post] = {
     ),
     "submit their own draft": Post(ENTRY + "/submit", MEMBERS, setting=OWN_DRAFT),
     "submit someone else's draft": Post(ENTRY + "/submit", PUBLISHERS, setting=Setting("draft")),
-    "publish a draft": Post(ENTRY + "/publish", PUBLISHERS, setting=OWN_DRAFT),
-    "approve a submission": Post(ENTRY + "/approve", PUBLISHERS, setting=OWN_SUBMISSION),
+    "publish a draft": Post(ENTRY + "/publish", PUBLISHERS, {"revision": "1"}, OWN_DRAFT),
+    "approve a submission": Post(ENTRY + "/approve", PUBLISHERS, {"revision": "1"}, OWN_SUBMISSION),
     "send a submission back": Post(ENTRY + "/reject", PUBLISHERS, setting=OWN_SUBMISSION),
     "schedule a draft": Post(
         ENTRY + "/schedule", PUBLISHERS, {"scheduled_for": "2100-01-01T09:00"}, OWN_DRAFT
@@ -126,6 +133,9 @@ POSTS: dict[str, Post] = {
     "unpublish an entry": Post(ENTRY + "/unpublish", PUBLISHERS, setting=PUBLISHED),
     "delete their own draft": Post(ENTRY + "/delete", MEMBERS, setting=OWN_DRAFT),
     "delete a published entry": Post(ENTRY + "/delete", PUBLISHERS, setting=PUBLISHED),
+    "take down an entry": Post(
+        ENTRY + "/takedown", PUBLISHERS, {"reason": "Court order"}, PUBLISHED
+    ),
     "pin an entry": Post(ENTRY + "/pin", PUBLISHERS, setting=PUBLISHED),
     "unpin the pinned entry": Post(
         ENTRY + "/unpin", PUBLISHERS, setting=Setting("published", pinned=True)
@@ -190,6 +200,31 @@ PAGES: dict[str, Page] = {
         ENTRY + "/edit", MEMBERS, OWN_DRAFT, shows="Edit entry"
     ),
     "an entry's history": Page(ENTRY + "/history", MEMBERS, PUBLISHED, shows="History of"),
+    "the takedown form of an entry": Page(
+        ENTRY + "/takedown", PUBLISHERS, PUBLISHED, shows="What a takedown does"
+    ),
+    "the history of their own draft": Page(
+        ENTRY + "/history", MEMBERS, OWN_DRAFT, shows="History of"
+    ),
+    # A colleague's unpublished entry does not exist for a contributor: 404, as for no entry.
+    "the edit form of someone else's draft": Page(
+        ENTRY + "/edit", PUBLISHERS, Setting("draft"), shows="Edit entry"
+    ),
+    "the edit form of someone else's submission": Page(
+        ENTRY + "/edit", PUBLISHERS, Setting("submitted"), shows="Edit entry"
+    ),
+    "the history of someone else's draft": Page(
+        ENTRY + "/history", PUBLISHERS, Setting("draft"), shows="History of"
+    ),
+    "the history of someone else's submission": Page(
+        ENTRY + "/history", PUBLISHERS, Setting("submitted"), shows="History of"
+    ),
+    "the history of someone else's scheduled entry": Page(
+        ENTRY + "/history", PUBLISHERS, Setting("scheduled"), shows="History of"
+    ),
+    "the history of someone else's deleted draft": Page(
+        ENTRY + "/history", PUBLISHERS, Setting("deleted"), shows="History of"
+    ),
 }
 
 
@@ -203,6 +238,20 @@ def _cases(table: dict[str, Any], verb: str = "") -> list[Any]:
         for name, item in table.items()
         for who in CALLERS
     ]
+
+
+def _hidden_from(who: str, setting: Setting) -> bool:
+    """Whether the entry the call names is a colleague's unpublished one, for a contributor."""
+    return (
+        who == CONTRIBUTOR
+        and setting.entry not in {None, "published"}
+        and setting.written_by != CONTRIBUTOR
+    )
+
+
+def _assert_hidden(response: Any) -> None:
+    assert response.status_code == 404, (response.status_code, text(response)[:500])
+    assert "no entry" in text(response).lower()
 
 
 def _assert_refused(response: Any, who: str, path: str, role_words: str) -> None:
@@ -251,6 +300,8 @@ def test_each_desk_post_is_open_to_the_right_roles_only(team: Team, name: str, w
         if path == "/desk/new" and who != ANONYMOUS:
             assert response.status_code == 403
             assert "you may not create live blogs" in text(response).lower()
+        elif _hidden_from(who, post.setting):
+            _assert_hidden(response)
         else:
             _assert_refused(response, who, path, _role_words(who))
 
@@ -270,6 +321,8 @@ def test_each_desk_page_is_open_to_the_right_roles_only(team: Team, name: str, w
     elif path == "/desk/new" and who != ANONYMOUS:
         assert response.status_code == 403
         assert "you may not create live blogs" in text(response).lower()
+    elif _hidden_from(who, page.setting):
+        _assert_hidden(response)
     else:
         _assert_refused(response, who, path, _role_words(who))
 

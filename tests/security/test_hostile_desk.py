@@ -409,14 +409,25 @@ ACTIONS = ["publish", "approve", "reject", "unpublish", "pin", "unpin", "key-eve
 @pytest.mark.parametrize("action", [*ACTIONS, "delete"])
 def test_a_contributor_may_not_press_an_editors_button(newsroom, action):
     client = signed_in(newsroom.contributor)
-    entry = newsroom.entry("submitted" if action in {"approve", "reject"} else "published")
+    submission = action in {"approve", "reject"}
+    entry = newsroom.entry("submitted" if submission else "published")
 
     with unchanged():
         response = client.post(
             desk(newsroom, f"entries/{entry.pk}/{action}"),
-            {"on": "1", "scheduled_for": "2100-01-01T10:00", "next": "https://evil.example/"},
+            {
+                "on": "1",
+                "scheduled_for": "2100-01-01T10:00",
+                "revision": str(entry.revision),
+                "next": "https://evil.example/",
+            },
         )
 
+    if submission:
+        # A colleague's submission does not exist for a contributor: 404, as for no entry.
+        assert response.status_code == 404
+        assert f"no entry {entry.pk}" in text_of(response).lower()
+        return
     assert response.status_code == 403
     assert "your role is contributor" in text_of(response)
 

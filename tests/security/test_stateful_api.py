@@ -1,6 +1,7 @@
 """Stateful fuzzing of API v1: schemathesis chains calls through OpenAPI links (create a blog,
 then read, change, open, curate and end it; create an entry, then read, edit, move through the
 workflow, pin and delete it) and every answer must be no server error and match the schema.
+Edits, approving and publishing carry the revision the previous answer showed (If-Match).
 
 The links are added to the published OpenAPI document here, by operation name, so that the
 API's own document stays as Django Ninja writes it; a link to an operation that no longer
@@ -35,12 +36,14 @@ EDIT_NEW = {**ENTRY, "header.If-Match": REVISION}
 
 BLOG_STEPS = ["read_blog", "update_blog", "go_live", "end_coverage", "archive"]
 BLOG_STEPS += ["read_key_points", "replace_key_points", "create_entry", "list_entries", "changes"]
-ENTRY_STEPS = ["read_entry", "delete_entry", "submit_entry", "approve_entry", "reject_entry"]
-ENTRY_STEPS += ["publish_entry", "unpublish_entry", "schedule_entry", "set_key_event"]
+ENTRY_STEPS = ["read_entry", "delete_entry", "submit_entry", "reject_entry"]
+ENTRY_STEPS += ["unpublish_entry", "schedule_entry", "set_key_event"]
 ENTRY_STEPS += ["pin_entry", "unpin_entry"]
+# Edits and the steps that publish what was reviewed name the revision the caller read.
+WITH_REVISION = ["update_entry", "approve_entry", "publish_entry"]
 AFTER_AN_ENTRY = {
     **{name: (name, SAME_ENTRY) for name in ENTRY_STEPS},
-    "update_entry": ("update_entry", EDIT),
+    **{name: (name, EDIT) for name in WITH_REVISION},
 }
 
 # (operation, status) → {link name: (target operation, parameters)}. Only the creators, edits
@@ -52,7 +55,7 @@ LINKS: dict[tuple[str, int], dict[str, tuple[str, dict[str, str]]]] = {
     ("read_blog", 200): {name: (name, SLUG) for name in BLOG_STEPS},
     ("create_entry", 201): {
         **{name: (name, ENTRY) for name in ENTRY_STEPS},
-        "update_entry": ("update_entry", EDIT_NEW),
+        **{name: (name, EDIT_NEW) for name in WITH_REVISION},
     },
     ("update_entry", 200): AFTER_AN_ENTRY,
     ("read_entry", 200): AFTER_AN_ENTRY,
@@ -98,9 +101,10 @@ def linked_document() -> dict[str, Any]:
     for field, choices in URLS.items():
         entry[field]["enum"] = choices
     operations = _operations(document)
-    operations["update_entry"].setdefault("parameters", []).append(
-        {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}
-    )
+    for name in WITH_REVISION:
+        operations[name].setdefault("parameters", []).append(
+            {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}
+        )
     for (source, status), links in LINKS.items():
         response = operations[source]["responses"][status]
         response["links"] = {

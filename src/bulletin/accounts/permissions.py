@@ -10,20 +10,30 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from bulletin.accounts.models import Membership, Role
+from bulletin.blogs.models import EntryStatus
 from bulletin.errors import NotAuthenticated, PermissionDenied
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from bulletin.accounts.models import User
-    from bulletin.blogs.models import LiveBlog
+    from bulletin.blogs.models import Entry, LiveBlog
+
+# role_of() not asked yet: the entry rules below look the role up themselves.
+_UNKNOWN = "?"
 
 
 class Action(StrEnum):
-    VIEW_DESK = "view the desk of"  # drafts, submissions, the desk change stream
+    VIEW_DESK = "view the desk of"  # one's own drafts, published entries, the desk stream
     WRITE_DRAFT = "write drafts for"  # create and submit drafts, edit one's own drafts
+    READ_ALL_DRAFTS = "read every draft of"  # everyone's drafts, submissions, scheduled entries
     PUBLISH = "publish on"  # publish, approve, schedule, edit or delete any entry
     CURATE = "curate"  # pin, key events, key points
+    TAKE_DOWN = "take down entries of"  # remove an entry and every public trace of it
+    READ_WITHHELD = "read the withheld history of"  # the text of taken-down entries (owners)
     RUN_COVERAGE = "start or end coverage of"
     CONFIGURE = "change the settings of"  # title, slug, time zone, cover…
     MANAGE_MEMBERS = "manage the members of"
@@ -32,7 +42,15 @@ class Action(StrEnum):
 _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CONTRIBUTOR: frozenset({Action.VIEW_DESK, Action.WRITE_DRAFT}),
     Role.EDITOR: frozenset(
-        {Action.VIEW_DESK, Action.WRITE_DRAFT, Action.PUBLISH, Action.CURATE, Action.RUN_COVERAGE}
+        {
+            Action.VIEW_DESK,
+            Action.WRITE_DRAFT,
+            Action.READ_ALL_DRAFTS,
+            Action.PUBLISH,
+            Action.CURATE,
+            Action.TAKE_DOWN,
+            Action.RUN_COVERAGE,
+        }
     ),
     Role.OWNER: frozenset(Action),
 }
@@ -66,6 +84,46 @@ def require(user: User | AnonymousUser | None, blog: LiveBlog, action: Action) -
         role = role_of(user, blog)
         held = f"your role is {role}" if role else "you are not a member of this live blog"
         raise PermissionDenied(f"you may not {action.value} this live blog: {held}")
+
+
+# --- who sees which entry ------------------------------------------------------------------
+# An unpublished entry (draft, submitted, scheduled, deleted) is its writer's and the editors'
+# business: a contributor must not read a colleague's unfinished work, and must not learn that
+# it exists, so every page and route that finds a hidden entry answers 404, never 403.
+
+
+def may_see_entry(
+    user: User | AnonymousUser | None, blog: LiveBlog, entry: Entry, *, role: str | None = _UNKNOWN
+) -> bool:
+    """Whether the entry exists for this person (a published one does for anyone who sees the
+    blog; an unpublished one for its writer on the desk and for editors and owners)."""
+    if entry.status == EntryStatus.PUBLISHED:
+        return True
+    held = role_of(user, blog) if role == _UNKNOWN else role
+    if role_allows(held, Action.READ_ALL_DRAFTS):
+        return True
+    return (
+        role_allows(held, Action.VIEW_DESK)
+        and user is not None
+        and entry.created_by_id is not None
+        and entry.created_by_id == user.pk
+    )
+
+
+def visible_entries(
+    user: User | AnonymousUser | None,
+    blog: LiveBlog,
+    entries: QuerySet[Entry],
+    *,
+    role: str | None = _UNKNOWN,
+) -> QuerySet[Entry]:
+    """The entries of ``entries`` that exist for this person: :func:`may_see_entry` as a filter."""
+    held = role_of(user, blog) if role == _UNKNOWN else role
+    if role_allows(held, Action.READ_ALL_DRAFTS):
+        return entries
+    if role_allows(held, Action.VIEW_DESK) and user is not None:
+        return entries.filter(Q(status=EntryStatus.PUBLISHED) | Q(created_by_id=user.pk))
+    return entries.filter(status=EntryStatus.PUBLISHED)
 
 
 def can_create_blogs(user: User | AnonymousUser | None) -> bool:

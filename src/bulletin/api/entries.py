@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from ninja import P, PathEx, QueryEx, Router, Status
 
-from bulletin.accounts.permissions import Action, require
+from bulletin import surrogate
+from bulletin.accounts.permissions import Action, can, require, visible_entries
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import (
@@ -25,12 +26,15 @@ from bulletin.api.schemas import (
     ErrorOut,
     KeyEventIn,
     ScheduleIn,
+    TakedownIn,
+    TakedownOut,
 )
 from bulletin.blogs import services
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog, Order
-from bulletin.blogs.rendering import entry_json
+from bulletin.blogs.rendering import entry_json, iso
 from bulletin.blogs.validation import EntryFields
-from bulletin.errors import PreconditionRequired, ValidationFailed
+from bulletin.errors import NotFound, PreconditionRequired, ValidationFailed
+from bulletin.numbers import whole_number
 
 router = Router(tags=["entries"])
 
@@ -64,7 +68,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         moment_text, id_text = base64.urlsafe_b64decode(padded).decode().split("|")
         moment = datetime.fromisoformat(moment_text)
-        entry_id = int(id_text)
+        entry_id = whole_number(id_text) or 0
         if moment.tzinfo is None or not 0 < entry_id <= MAX_ID or not 1900 <= moment.year <= 2200:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -77,6 +81,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 @router.get("/blogs/{slug}/entries", response={200: EntryPageOut, **ERRORS}, auth=auth.READ)
 def list_entries(
     request: ApiRequest,
+    response: HttpResponse,
     slug: str,
     cursor: QueryEx[str | None, P(max_length=200, description="next_cursor of a page")] = None,
     limit: QueryEx[int, P(ge=1, le=100)] = 20,
@@ -84,9 +89,10 @@ def list_entries(
 ) -> dict[str, Any]:
     """Entries in the blog's order, a page at a time; the desk may list other statuses."""
     blog = lookups.blog(slug, request.auth)
+    surrogate.tag(response, blog.pk)
     if status != EntryStatus.PUBLISHED:
         require(request.auth, blog, Action.VIEW_DESK)
-    entries = _page(blog, status, cursor, limit)
+    entries = _page(request, blog, status, cursor, limit)
     next_cursor = None
     if len(entries) > limit:
         entries = entries[:limit]
@@ -95,10 +101,13 @@ def list_entries(
     return {"items": [_out(entry) for entry in entries], "next_cursor": next_cursor}
 
 
-def _page(blog: LiveBlog, status: str, cursor: str | None, limit: int) -> list[Entry]:
+def _page(
+    request: ApiRequest, blog: LiveBlog, status: str, cursor: str | None, limit: int
+) -> list[Entry]:
     newest_first = blog.order == Order.NEWEST_FIRST
+    # A contributor lists only their own unpublished entries.
     entries = (
-        Entry.objects.filter(blog=blog, status=status)
+        visible_entries(request.auth, blog, Entry.objects.filter(blog=blog, status=status))
         .annotate(sort_time=Coalesce(F("display_at"), F("created_at")))
         .select_related("blog", "image")
         .prefetch_related("authors")
@@ -136,14 +145,17 @@ def read_entry(
 ) -> dict[str, Any]:
     entry = _entry(request, slug, entry_id)
     response["ETag"] = f'"{entry.revision}"'
+    surrogate.tag(response, entry.blog_id, entry.pk)
     return _out(entry)
 
 
-def _if_match(request: ApiRequest, entry: Entry) -> int:
+def _if_match(request: ApiRequest, entry: Entry, did: str = "edited") -> int:
+    """The revision the caller worked from (``If-Match``), required: without it a change made
+    meanwhile by someone else would be overwritten or published unseen."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired(
-            f"send 'If-Match: <revision>' with the revision you edited; entry {entry.pk} is "
+            f"send 'If-Match: <revision>' with the revision you {did}; entry {entry.pk} is "
             f"at revision {entry.revision}",
             extra={"current_revision": entry.revision},
         )
@@ -184,10 +196,18 @@ def delete_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> Status[No
     return Status(204, None)
 
 
-def _workflow(name: str, doc: str, action: Any) -> None:
+def _workflow(name: str, doc: str, action: Any, *, reviewed: bool = False) -> None:
+    """Add ``POST …/entries/{id}/{name}``; a ``reviewed`` step (one that publishes what someone
+    else may still be changing) needs ``If-Match`` with the revision the caller read."""
+
     def view(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, Any]:
         entry = _entry(request, slug, entry_id)
-        return _out(action(request.auth, entry))
+        if not reviewed:
+            return _out(action(request.auth, entry))
+        # Who may not publish at all hears that first, not that a header is missing.
+        require(request.auth, entry.blog, Action.PUBLISH)
+        expected = _if_match(request, entry, "reviewed")
+        return _out(action(request.auth, entry, expected_revision=expected))
 
     view.__name__ = f"{name}_entry"
     view.__doc__ = doc
@@ -199,10 +219,57 @@ def _workflow(name: str, doc: str, action: Any) -> None:
 
 
 _workflow("submit", "Send a draft to the editors' review queue.", services.submit_for_review)
-_workflow("approve", "Publish a submitted entry.", services.approve_entry)
+_workflow(
+    "approve",
+    "Publish a submitted entry as reviewed: ``If-Match`` must name the revision you read "
+    "(else 409, or 428 without it).",
+    services.approve_entry,
+    reviewed=True,
+)
 _workflow("reject", "Send a submitted entry back to draft.", services.reject_entry)
-_workflow("publish", "Publish a draft, submitted or scheduled entry now.", services.publish_draft)
+_workflow(
+    "publish",
+    "Publish a draft, submitted or scheduled entry now, as reviewed: ``If-Match`` must name "
+    "the revision you read (else 409, or 428 without it).",
+    services.publish_draft,
+    reviewed=True,
+)
 _workflow("unpublish", "Take a published entry back to draft.", services.unpublish_entry)
+
+
+def _entry_to_take_down(request: ApiRequest, slug: str, entry_id: int) -> Entry:
+    """The entry, deleted ones included for those who may take down (a takedown also clears
+    what a deletion kept: the revisions' text); for anyone else, as every route finds it."""
+    blog = lookups.blog(slug, request.auth)
+    if not can(request.auth, blog, Action.TAKE_DOWN):
+        return lookups.entry(blog, entry_id, request.auth)
+    entry = Entry.objects.select_related("blog").filter(blog=blog, pk=entry_id).first()
+    if entry is None:
+        raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")
+    return entry
+
+
+@router.post(
+    "/blogs/{slug}/entries/{entry_id}/takedown",
+    response={200: TakedownOut, **ERRORS},
+    auth=auth.WRITE,
+)
+def takedown_entry(
+    request: ApiRequest, slug: str, payload: TakedownIn, entry_id: EntryId
+) -> dict[str, Any]:
+    """Take the entry down for good: its words, images and public history go everywhere,
+    readers see it disappear; who, when and why stay on record (owners and editors)."""
+    entry = _entry_to_take_down(request, slug, entry_id)
+    entry = services.takedown_entry(request.auth, entry, reason=payload.reason)
+    by = entry.taken_down_by
+    return {
+        "id": entry.pk,
+        "blog": entry.blog.slug,
+        "status": entry.status,
+        "taken_down_at": iso(entry.taken_down_at),
+        "taken_down_by": {"id": by.pk, "name": by.byline} if by else None,
+        "reason": entry.takedown_reason,
+    }
 
 
 @router.post(

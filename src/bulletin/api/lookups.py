@@ -7,7 +7,7 @@ import re
 from django.contrib.auth.models import AnonymousUser
 
 from bulletin.accounts.models import User
-from bulletin.accounts.permissions import Action, can
+from bulletin.accounts.permissions import Action, can, may_see_entry
 from bulletin.blogs.models import SLUG_PATTERN, Entry, EntryStatus, LiveBlog
 from bulletin.blogs.queries import PUBLIC_BLOG_STATUSES
 from bulletin.errors import NotFound
@@ -30,7 +30,8 @@ def blog(slug: str, caller: Caller) -> LiveBlog:
 
 
 def entry(blog: LiveBlog, entry_id: int, caller: Caller) -> Entry:
-    """An entry of the blog; unpublished ones exist only for the desk, deleted ones not at all."""
+    """An entry of the blog; unpublished ones exist only for those who may see them
+    (:func:`~bulletin.accounts.permissions.may_see_entry`), deleted ones not at all."""
     found = (
         Entry.objects.select_related("blog", "image")
         .prefetch_related("authors")
@@ -38,6 +39,7 @@ def entry(blog: LiveBlog, entry_id: int, caller: Caller) -> Entry:
         .exclude(status=EntryStatus.DELETED)
         .first()
     )
-    if found is None or (not found.is_public and not can(caller, blog, Action.VIEW_DESK)):
+    # A colleague's draft is "not found" for a contributor too: no 403 that confirms it exists.
+    if found is None or not may_see_entry(caller, blog, found):
         raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")
     return found

@@ -15,6 +15,7 @@ from bulletin.blogs.models import (
     SLUG_PATTERN,
     TITLE_MAX,
 )
+from bulletin.blogs.validation import TAKEDOWN_REASON_MAX
 
 
 class StrictIn(Schema):
@@ -236,6 +237,25 @@ class ScheduleIn(StrictIn):
 
 class KeyEventIn(StrictIn):
     key_event: bool
+
+
+class TakedownIn(StrictIn):
+    reason: str = Field(
+        max_length=TAKEDOWN_REASON_MAX,
+        description="Why the entry is taken down (required): kept in the desk's activity log.",
+        examples=["Court order 2026/114"],
+    )
+
+
+class TakedownOut(Schema):
+    """What is left of a taken-down entry: a tombstone, and who took it down, when and why."""
+
+    id: int
+    blog: str
+    status: str
+    taken_down_at: str
+    taken_down_by: AuthorOut | None
+    reason: str
 
 
 # --- change feed -----------------------------------------------------------------------

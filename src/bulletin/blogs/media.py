@@ -31,10 +31,11 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bulletin.accounts.models import User
-from bulletin.accounts.permissions import Action, can, require
-from bulletin.blogs.models import Entry, LiveBlog, Media
+from bulletin.accounts.permissions import Action, require
+from bulletin.blogs import decoding
+from bulletin.blogs.models import LiveBlog, Media
 from bulletin.blogs.services.common import Actor, acting_user, require_open
-from bulletin.errors import PermissionDenied, ValidationFailed
+from bulletin.errors import ValidationFailed
 
 ALT_MAX = 500
 CAPTION_MAX = 1000
@@ -69,7 +70,7 @@ _OTHER_KINDS: tuple[tuple[Callable[[bytes], bool], str], ...] = (
 
 
 @dataclass(frozen=True)
-class _Words:
+class Words:
     alt: str
     caption: str
     credit: str
@@ -94,47 +95,12 @@ def save_image(
     """Check an uploaded image, store it and its srcset variants, and record it."""
     require(actor, blog, Action.WRITE_DRAFT)
     require_open(blog)
-    words = _clean_words(alt, caption, credit, alt_required=False)
-    picture = _decode(_read_limited(upload))
-    return _store(picture, words, acting_user(actor))
-
-
-def describe_image(
-    actor: Actor,
-    blog: LiveBlog,
-    media: Media,
-    *,
-    alt: str,
-    caption: str = "",
-    credit: str = "",
-) -> Media:
-    """Set the words printed with an image (alt required, non-blank)."""
-    require(actor, blog, Action.WRITE_DRAFT)
-    require_open(blog)
-    _require_may_describe(actor, blog, media)
-    words = _clean_words(alt, caption, credit, alt_required=True)
-    with transaction.atomic():
-        media.alt, media.caption, media.credit = words.alt, words.caption, words.credit
-        media.save(update_fields=["alt", "caption", "credit"])
-    return media
-
-
-def _require_may_describe(actor: Actor, blog: LiveBlog, media: Media) -> None:
-    # Media rows belong to no blog: the uploader may describe their own images, and those who
-    # may publish on a blog may describe the images it already shows.
-    user = acting_user(actor)
-    if user is not None and media.uploaded_by_id == user.pk:
-        return
-    used_here = (
-        blog.cover_image_id == media.pk
-        or Entry.objects.filter(blog=blog, image_id=media.pk).exists()
-    )
-    if used_here and can(actor, blog, Action.PUBLISH):
-        return
-    raise PermissionDenied(
-        "you may describe only images you uploaded, or images this live blog uses when you "
-        "may publish on it"
-    )
+    words = clean_words(alt, caption, credit, alt_required=False)
+    data = _read_limited(upload)
+    uploader = acting_user(actor)
+    # Decoding and re-encoding hold the pixels (4 bytes each): bounded per person and worker.
+    with decoding.decode_slot(uploader.pk if uploader is not None else None):
+        return _store(_decode(data), words, uploader)
 
 
 # --- words --------------------------------------------------------------------------------
@@ -152,8 +118,9 @@ def _clean_text(field: str, value: str, limit: int) -> str:
     return value
 
 
-def _clean_words(alt: str, caption: str, credit: str, *, alt_required: bool) -> _Words:
-    words = _Words(
+def clean_words(alt: str, caption: str, credit: str, *, alt_required: bool) -> Words:
+    """The words printed with an image, trimmed and checked (the alt text may be required)."""
+    words = Words(
         alt=_clean_text("alt", alt, ALT_MAX),
         caption=_clean_text("caption", caption, CAPTION_MAX),
         credit=_clean_text("credit", credit, CREDIT_MAX),
@@ -256,33 +223,33 @@ def _decode(data: bytes) -> _Picture:
             raise _not_an_image(data) from None
         except _DECODE_ERRORS:
             raise _damaged("a file") from None
-        with opened:
-            width, height = opened.size
-            if width * height > limit:
-                raise _too_many_pixels(width, height, limit)
-            image_format = _OPENED_AS.get(str(opened.format), str(opened.format))
-            if image_format not in _EXTENSIONS:
-                raise _not_an_image(data)
-            try:
-                opened.load()  # every pixel: a file cut short fails here
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                # A GIF's frames may claim more than its header did.
-                raise _bomb(error, limit) from None
-            except _DECODE_ERRORS:
-                raise _damaged(f"a {image_format} file") from None
-            icc_profile = opened.info.get("icc_profile") or None
-            image = _upright(opened)
+        # Not closed: closing drops the pixels, and keeping them without a second copy of
+        # every pixel (which closing would need) halves the peak memory; the file is in memory.
+        width, height = opened.size
+        if width * height > limit:
+            raise _too_many_pixels(width, height, limit)
+        image_format = _OPENED_AS.get(str(opened.format), str(opened.format))
+        if image_format not in _EXTENSIONS:
+            raise _not_an_image(data)
+        try:
+            opened.load()  # every pixel: a file cut short fails here
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # A GIF's frames may claim more than its header did.
+            raise _bomb(error, limit) from None
+        except _DECODE_ERRORS:
+            raise _damaged(f"a {image_format} file") from None
+        icc_profile = opened.info.get("icc_profile") or None
+        image = _upright(opened)
     # Only what the stored files need survives re-encoding: EXIF, XMP and comments go.
     image.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
     return _Picture(image, image_format, icc_profile)
 
 
 def _upright(image: Image.Image) -> Image.Image:
-    try:
-        return ImageOps.exif_transpose(image)
-    except _DECODE_ERRORS:
-        # Unreadable EXIF says nothing reliable about orientation: keep the pixels as stored.
-        return image.copy()
+    # Unreadable EXIF says nothing reliable about orientation: the pixels stay as stored.
+    with contextlib.suppress(*_DECODE_ERRORS):
+        ImageOps.exif_transpose(image, in_place=True)  # no copy unless it must turn
+    return image
 
 
 # --- encoding and storing -----------------------------------------------------------------
@@ -361,7 +328,7 @@ def _variants(picture: _Picture) -> list[tuple[int, Image.Image]]:
     ]
 
 
-def _store(picture: _Picture, words: _Words, uploader: User | None) -> Media:
+def _store(picture: _Picture, words: Words, uploader: User | None) -> Media:
     folder_name = f"{UPLOADS_DIR}/{timezone.now():%Y/%m}"
     stem = uuid.uuid4().hex
     main = _for_format(picture.image, picture.format)

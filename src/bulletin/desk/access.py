@@ -14,11 +14,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from bulletin.accounts.models import User
-from bulletin.accounts.permissions import Action, require, role_allows, role_of
+from bulletin.accounts.permissions import (
+    Action,
+    may_see_entry,
+    require,
+    role_allows,
+    role_of,
+    visible_entries,
+)
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.errors import BulletinError, NotAuthenticated, NotFound, PermissionDenied
 
@@ -63,13 +71,21 @@ def desk_for(request: HttpRequest, slug: str) -> Desk:
     )
 
 
+def entries_of(desk: Desk) -> QuerySet[Entry]:
+    """The blog's entries this desk member may see (a contributor: no colleague's drafts)."""
+    return visible_entries(
+        desk.user, desk.blog, Entry.objects.filter(blog=desk.blog), role=desk.role
+    )
+
+
 def entry_of(desk: Desk, entry_id: int) -> Entry:
+    """The entry, if it exists for this member: a hidden draft is "not found", like no entry."""
     entry = (
         Entry.objects.select_related("image", "blog", "created_by")
         .filter(pk=entry_id, blog=desk.blog)
         .first()
     )
-    if entry is None:
+    if entry is None or not may_see_entry(desk.user, desk.blog, entry, role=desk.role):
         raise NotFound(f"no entry {entry_id} in live blog {desk.blog.slug!r}")
     return entry
 

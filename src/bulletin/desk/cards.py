@@ -3,8 +3,9 @@
 Every desk member's page (and its live refresh after each change) lists up to ~100 cards;
 rendering them through the template each time was most of the desk's response time. A card
 depends only on the entry's version, the blog's pin and zone, and what the viewer may do, so
-it is kept under exactly that key. The CSRF token differs per session: the card is rendered
-with a placeholder and the viewer's token is put in on the way out.
+it is kept under exactly that key. The CSRF token differs per session: the card's forms are
+rendered with a placeholder input and the viewer's token is put in on the way out, into those
+inputs only (never into the entry's HTML or a byline, which people write).
 """
 
 from __future__ import annotations
@@ -14,14 +15,20 @@ from collections import OrderedDict
 from collections.abc import Hashable
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bulletin.blogs.models import Entry
 from bulletin.desk.access import Desk
 
 CARDS_KEPT = 4096
-# Never produced by escaping or by Django's tokens (which are letters and digits only).
-CSRF_SLOT = "csrf-slot-for-this-viewer"
+# The card's own CSRF input, with a placeholder for the viewer's token. Nothing a person
+# writes can produce this exact text: a literal "<" is escaped in every text (Django's
+# autoescape, the sanitiser), and entry HTML may carry no name= or value= attribute. So the
+# token is put into these inputs and nowhere else, however the entry or a byline is worded.
+CSRF_SLOT = "<csrf-slot>"
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_SLOT_INPUT = _CSRF_INPUT.format(CSRF_SLOT)
 
 _cards: OrderedDict[Hashable, str] = OrderedDict()
 _lock = threading.Lock()
@@ -58,13 +65,20 @@ def card(entry: Entry, desk: Desk, editing: list[str], csrf_token: str) -> SafeS
         entry.editing_now = editing  # type: ignore[attr-defined]
         html = render_to_string(
             "desk/_entry_card.html",
-            {"entry": entry, "blog": desk.blog, "desk": desk, "csrf_token": CSRF_SLOT},
+            {
+                "entry": entry,
+                "blog": desk.blog,
+                "desk": desk,
+                "csrf_input": mark_safe(_SLOT_INPUT),  # noqa: S308  (our constant)
+            },
         )
         with _lock:
             _cards[key] = html
             while len(_cards) > CARDS_KEPT:
                 _cards.popitem(last=False)
-    return mark_safe(html.replace(CSRF_SLOT, csrf_token))  # noqa: S308  (rendered by our template)
+    # Django's tokens are letters and digits; escaped all the same, as the tag would.
+    filled = _CSRF_INPUT.format(escape(csrf_token))
+    return mark_safe(html.replace(_SLOT_INPUT, filled))  # noqa: S308  (rendered by our template)
 
 
 def forget_all() -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.validation import UNSET, BlogFields, EntryFields, clean_timezone
 from bulletin.errors import ValidationFailed
+from bulletin.numbers import whole_number
 
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 ENTRY_ACTIONS = ("publish", "draft", "submit", "schedule")
@@ -47,9 +48,8 @@ def local_input_value(moment: datetime | None, zone_name: str) -> str:
 
 
 def is_id(raw: str) -> bool:
-    """Whether ``raw`` is a row id: ASCII digits only (``"²".isdigit()`` is true, and int()
-    refuses it), short enough for a 64-bit column."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= 18
+    """Whether ``raw`` is a row id (see :mod:`bulletin.numbers`: ASCII digits, 64-bit)."""
+    return whole_number(raw) is not None
 
 
 def _ids(name: str, values: list[str]) -> list[int]:
@@ -96,8 +96,15 @@ class EntryForm:
         return self.image_id is not None
 
 
-def read_entry_form(post: QueryDict, blog: LiveBlog, *, editing: bool = False) -> EntryForm:
-    """Read the composer (or the edit form); raises ValidationFailed on a malformed post."""
+def read_entry_form(
+    post: QueryDict, blog: LiveBlog, *, editing: bool = False, may_flag: bool = True
+) -> EntryForm:
+    """Read the composer (or the edit form); raises ValidationFailed on a malformed post.
+
+    Without ``may_flag`` (contributors) the form has no key-event or breaking checkbox, so
+    their absence says nothing and leaves the flags as they are; a post that names them
+    anyway is passed on, for the service to refuse.
+    """
     action = post.get("action", "publish" if not editing else "save")
     allowed = ("save",) if editing else ENTRY_ACTIONS
     if action not in allowed:
@@ -114,9 +121,10 @@ def read_entry_form(post: QueryDict, blog: LiveBlog, *, editing: bool = False) -
         "embed_description": post.get("embed_description", ""),
         "related_url": post.get("related_url", ""),
         "related_title": post.get("related_title", ""),
-        "key_event": post.get("key_event") == "on",
-        "breaking": post.get("breaking") == "on",
     }
+    for flag in ("key_event", "breaking"):
+        if may_flag or flag in post:
+            given[flag] = post.get(flag) == "on"
     authors = post.getlist("authors")
     given["author_ids"] = _ids("authors", authors) if authors else UNSET
     if "display_at" in post:

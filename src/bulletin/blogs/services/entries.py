@@ -19,7 +19,7 @@ from bulletin.blogs.models import (
     EntryStatus,
     LiveBlog,
 )
-from bulletin.blogs.rendering import blog_json, render_entry
+from bulletin.blogs.rendering import blog_json
 from bulletin.blogs.services.common import (
     Actor,
     acting_user,
@@ -27,13 +27,14 @@ from bulletin.blogs.services.common import (
     require_team_authors,
     require_usable_image,
 )
+from bulletin.blogs.services.recording import record_entry_change
 from bulletin.blogs.validation import (
     EntryFields,
     check_moment,
     clean_correction,
     clean_entry_fields,
 )
-from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from bulletin.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 
 # Entries readers can see, or could once (a deleted tombstone was public).
 _EDITABLE: set[str] = {
@@ -76,46 +77,35 @@ _CREATED: dict[str, Activity] = {
 }
 
 
-def _record(
-    entry: Entry, blog: LiveBlog, actor: User | None, activity: Activity, *, was_public: bool
-) -> None:
-    """Render the entry once, store the HTML, and log the change for readers or the desk."""
-    entry.blog = blog
-    data, html = render_entry(entry)
-    entry.html = html
-    entry.save(update_fields=["html"])
-    if entry.is_public:
-        append_change(
-            blog,
-            ChangeKind.ENTRY,
-            {"entry": data, "html": html},
-            action=activity,
-            entry=entry,
-            actor=actor,
-        )
-    elif was_public:
-        # Leaving the stream (unpublished or deleted): readers only need to drop it.
-        append_change(
-            blog, ChangeKind.DELETE, {"id": entry.pk}, action=activity, entry=entry, actor=actor
-        )
-    else:
-        append_change(
-            blog,
-            ChangeKind.DESK,
-            {"entry": data, "html": html},
-            action=activity,
-            entry=entry,
-            actor=actor,
-            public=False,
-        )
-
-
 def _publishing_actions(status: str) -> Action:
     return (
         Action.WRITE_DRAFT
         if status in {EntryStatus.DRAFT, EntryStatus.SUBMITTED}
         else Action.PUBLISH
     )
+
+
+# Flags that put an entry in front of readers (key-events list and feed, breaking label):
+# an editor's call, made when publishing or approving, never a contributor's.
+_EDITORIAL_FLAGS = {"is_key_event": "key_event", "is_breaking": "breaking"}
+
+
+def _require_may_flag(
+    actor: Actor, blog: LiveBlog, values: dict[str, object], current: Entry | None
+) -> None:
+    """Refuse a change of the key-event or breaking flag from someone who may not curate."""
+    changed = [
+        name
+        for attribute, name in _EDITORIAL_FLAGS.items()
+        if attribute in values
+        and bool(values[attribute]) != (getattr(current, attribute) if current else False)
+    ]
+    if changed and not can(actor, blog, Action.CURATE):
+        raise PermissionDenied(
+            f"{' and '.join(changed)}: only editors and owners may mark key events or breaking "
+            "news; an editor decides when approving the entry",
+            fields={name: "editors and owners only" for name in changed},
+        )
 
 
 def create_entry(
@@ -138,6 +128,7 @@ def create_entry(
         )
     require(actor, blog, _publishing_actions(status))
     values = clean_entry_fields(fields, {})
+    _require_may_flag(actor, blog, values, None)
     require_usable_image(actor, blog, "image_id", values.get("image_id"))
     author_ids = values.pop("author_ids", None)
     user = acting_user(actor)
@@ -163,7 +154,7 @@ def create_entry(
         entry.save()
         entry.authors.set(author_ids)
         _snapshot(entry, user)
-        _record(entry, blog, user, _CREATED[status], was_public=False)
+        record_entry_change(entry, blog, user, _CREATED[status], was_public=False)
     return entry
 
 
@@ -216,6 +207,16 @@ def _require_may_edit(actor: Actor, blog: LiveBlog, entry: Entry) -> None:
         require(actor, blog, Action.PUBLISH)  # raises with the role in the message
 
 
+def _require_revision(entry: Entry, expected: int | None, verb: str) -> None:
+    """Refuse to act on an entry that changed since the person acting last saw it."""
+    if expected is not None and expected != entry.revision:
+        raise Conflict(
+            f"entry {entry.pk} was changed by someone else: you {verb} revision "
+            f"{expected}, the current revision is {entry.revision}",
+            extra={"current_revision": entry.revision},
+        )
+
+
 def _bump(entry: Entry, user: User | None, correction: str = "") -> None:
     entry.revision += 1
     entry.updated_at = timezone.now()
@@ -239,16 +240,13 @@ def update_entry(
         entry = _locked_entry(blog, entry.pk)
         _require_may_edit(actor, blog, entry)
         values = clean_entry_fields(fields, entry.embed)
+        _require_may_flag(actor, blog, values, entry)
         require_usable_image(actor, blog, "image_id", values.get("image_id"))
         require_open(blog)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted and can no longer be edited")
-        if expected_revision is not None and expected_revision != entry.revision:
-            raise Conflict(
-                f"entry {entry.pk} was changed by someone else: you edited revision "
-                f"{expected_revision}, the current revision is {entry.revision}",
-                extra={"current_revision": entry.revision},
-            )
+        _require_revision(entry, expected_revision, "edited")
+        previous_image_id = entry.image_id
         author_ids = values.pop("author_ids", None)
         if author_ids is not None:
             current = frozenset(entry.authors.values_list("pk", flat=True))
@@ -263,7 +261,14 @@ def update_entry(
         _bump(entry, user, correction or "")
         if author_ids is not None:
             entry.authors.set(author_ids)
-        _record(entry, blog, user, Activity.EDITED, was_public=entry.is_public)
+        record_entry_change(
+            entry,
+            blog,
+            user,
+            Activity.EDITED,
+            was_public=entry.is_public,
+            previous_image_id=previous_image_id,
+        )
     return entry
 
 
@@ -276,6 +281,7 @@ def _transition(
     *,
     activity: Activity,
     scheduled_for: datetime | None = None,
+    expected_revision: int | None = None,
 ) -> Entry:
     user = acting_user(actor)
     with transaction.atomic():
@@ -291,6 +297,7 @@ def _transition(
                 f"entry {entry.pk} can become {target} only from "
                 f"{' or '.join(sorted(allowed_from))}, it is {entry.status}"
             )
+        _require_revision(entry, expected_revision, "reviewed")
         was_public = entry.is_public
         now = timezone.now()
         if target == EntryStatus.PUBLISHED:
@@ -308,11 +315,8 @@ def _transition(
         ):
             entry.scheduled_for = None
         entry.status = target
-        if was_public and target != EntryStatus.PUBLISHED and blog.pinned_entry_id == entry.pk:
-            blog.pinned_entry = None
-            blog.save(update_fields=["pinned_entry"])
         _bump(entry, user)
-        _record(entry, blog, user, activity, was_public=was_public)
+        record_entry_change(entry, blog, user, activity, was_public=was_public)
     return entry
 
 
@@ -328,8 +332,12 @@ def submit_for_review(actor: Actor, entry: Entry) -> Entry:
     )
 
 
-def approve_entry(actor: Actor, entry: Entry) -> Entry:
-    """Publish an entry a contributor submitted."""
+def approve_entry(actor: Actor, entry: Entry, *, expected_revision: int | None = None) -> Entry:
+    """Publish an entry a contributor submitted, as it was at ``expected_revision``.
+
+    The revision is the one the editor reviewed: if the writer changed the entry since,
+    approving is refused (Conflict) rather than publishing words nobody checked.
+    """
     return _transition(
         actor,
         entry,
@@ -337,6 +345,7 @@ def approve_entry(actor: Actor, entry: Entry) -> Entry:
         {EntryStatus.SUBMITTED},
         EntryStatus.PUBLISHED,
         activity=Activity.APPROVED,
+        expected_revision=expected_revision,
     )
 
 
@@ -352,8 +361,8 @@ def reject_entry(actor: Actor, entry: Entry) -> Entry:
     )
 
 
-def publish_draft(actor: Actor, entry: Entry) -> Entry:
-    """Publish an existing draft, submitted or scheduled entry now."""
+def publish_draft(actor: Actor, entry: Entry, *, expected_revision: int | None = None) -> Entry:
+    """Publish an existing draft, submitted or scheduled entry now (as at ``expected_revision``)."""
     return _transition(
         actor,
         entry,
@@ -361,6 +370,7 @@ def publish_draft(actor: Actor, entry: Entry) -> Entry:
         {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
         EntryStatus.PUBLISHED,
         activity=Activity.PUBLISHED,
+        expected_revision=expected_revision,
     )
 
 
@@ -421,7 +431,7 @@ def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
             raise InvalidState(f"entry {entry.pk} was deleted")
         entry.is_key_event = on
         _bump(entry, user)
-        _record(
+        record_entry_change(
             entry,
             blog,
             user,
@@ -473,6 +483,6 @@ def publish_due(now: datetime | None = None) -> list[Entry]:
             entry.display_at = entry.scheduled_for or now
             entry.scheduled_for = None
             _bump(entry, None)
-            _record(entry, blog, None, Activity.PUBLISHED_ON_SCHEDULE, was_public=False)
+            record_entry_change(entry, blog, None, Activity.PUBLISHED_ON_SCHEDULE, was_public=False)
             published.append(entry)
     return published

@@ -19,7 +19,15 @@ from bulletin.accounts.permissions import Action, can_create_blogs, require
 from bulletin.blogs import media, services
 from bulletin.blogs.models import BlogStatus, EntryStatus, LiveBlog, Media, Order
 from bulletin.blogs.validation import UNSET, BlogFields
-from bulletin.desk.access import Desk, back, desk_action, desk_for, desk_page, see_other
+from bulletin.desk.access import (
+    Desk,
+    back,
+    desk_action,
+    desk_for,
+    desk_page,
+    entries_of,
+    see_other,
+)
 from bulletin.desk.forms import is_id, local_input_value, read_blog_form, read_key_points
 from bulletin.desk.history import activity_log
 from bulletin.desk.views.entries import uploads_undone_on_failure
@@ -174,7 +182,7 @@ def _cover_image(request: HttpRequest, desk: Desk, stored: list[Media]) -> Any:
         stored.append(saved)
         return saved.pk
     assert current is not None
-    media.describe_image(request.user, desk.blog, current, **words)
+    services.describe_image(request.user, desk.blog, current, **words)
     return UNSET
 
 
@@ -231,19 +239,15 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def _change_members(request: HttpRequest, desk: Desk) -> None:
     do = request.POST.get("do", "")
     if do == "invite":
-        membership, created = invitations.invite(
-            request.user,
-            desk.blog,
-            request.POST.get("who", ""),
-            request.POST.get("role", Role.CONTRIBUTOR),
-            request=request,
+        who, role = request.POST.get("who", ""), request.POST.get("role", Role.CONTRIBUTOR)
+        membership, _created = invitations.invite(
+            request.user, desk.blog, who, role, request=request
         )
-        said = "Invited" if created else "Added"
-        messages.success(
-            request,
-            f"{said} {membership.user.byline} as {membership.role}."
-            + (" We emailed a link to set a password." if created else ""),
-        )
+        if membership is None or "@" in who:
+            # The same words whether or not the address has an account (invitations.invite).
+            messages.success(request, f"Invited {who.strip()} as {role}. We emailed them.")
+        else:
+            messages.success(request, f"Added {membership.user.byline} as {membership.role}.")
         return
     user = User.objects.filter(pk=_user_id(request.POST.get("user", ""))).first()
     if user is None:
@@ -269,7 +273,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
     desk = desk_for(request, slug)
     raw = request.GET.get("before", "")
     before = int(raw) if is_id(raw) else None
-    rows = activity_log(desk.blog, before=before)
+    rows = activity_log(desk.blog, before=before, visible=entries_of(desk))
     return render(
         request,
         "desk/activity.html",

@@ -16,16 +16,32 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bulletin.accounts.models import Membership, User
+from bulletin.accounts.permissions import Action, require, role_allows
 from bulletin.blogs import media, services
 from bulletin.blogs.models import Entry, EntryStatus, Media
 from bulletin.blogs.rendering import media_json
 from bulletin.blogs.validation import EntryFields
 from bulletin.desk import cards, presence
-from bulletin.desk.access import Desk, back, desk_action, desk_for, desk_page, entry_of, see_other
-from bulletin.desk.forms import EntryForm, entry_form_values, parse_local_time, read_entry_form
-from bulletin.desk.history import revision_history
+from bulletin.desk.access import (
+    Desk,
+    back,
+    desk_action,
+    desk_for,
+    desk_page,
+    entries_of,
+    entry_of,
+    see_other,
+)
+from bulletin.desk.forms import (
+    EntryForm,
+    entry_form_values,
+    is_id,
+    parse_local_time,
+    read_entry_form,
+)
+from bulletin.desk.history import revision_history, revision_html
 from bulletin.desk.preview import preview_html
-from bulletin.errors import BulletinError, Conflict, ValidationFailed
+from bulletin.errors import BulletinError, Conflict, RateLimited, ValidationFailed, retry_after
 
 STREAM_PAGE = 50
 # One button's work: (the request, the entry, the desk) → whatever the service returns.
@@ -41,12 +57,10 @@ def _authors_to_pick(desk: Desk) -> list[User]:
 
 def desk_lists(desk: Desk, csrf_token: str) -> dict[str, Any]:
     """The entries a desk page lists: waiting for review, drafts, scheduled, the stream."""
-    entries = Entry.objects.filter(blog=desk.blog).select_related("created_by", "image")
+    # Contributors see their own drafts, submissions and scheduled entries; editors everyone's.
+    entries = entries_of(desk).select_related("created_by", "image")
     queue = list(entries.filter(status=EntryStatus.SUBMITTED).order_by("updated_at"))
     draft_rows = entries.filter(status=EntryStatus.DRAFT).order_by("-updated_at")
-    if not desk.may_publish:
-        # Contributors see their own drafts; editors see everyone's.
-        draft_rows = draft_rows.filter(created_by=desk.user)
     drafts = list(draft_rows[:STREAM_PAGE])
     scheduled = list(entries.filter(status=EntryStatus.SCHEDULED).order_by("scheduled_for"))
     stream = list(
@@ -130,7 +144,7 @@ def _attach_image(
     image = Media.objects.filter(pk=form.image_id or 0).first()
     if image is None:
         raise ValidationFailed.on("image_id", f"must be an uploaded image, got {form.image_id}")
-    media.describe_image(request.user, desk.blog, image, **vars(form.image))
+    services.describe_image(request.user, desk.blog, image, **vars(form.image))
     return form
 
 
@@ -149,7 +163,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     desk = desk_for(request, slug)
     try:
         with uploads_undone_on_failure() as stored, transaction.atomic():
-            form = read_entry_form(request.POST, desk.blog)
+            form = read_entry_form(request.POST, desk.blog, may_flag=desk.may_curate)
             form = _attach_image(request, desk, form, stored)
             status = {
                 "publish": EntryStatus.PUBLISHED,
@@ -206,7 +220,7 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     values = {**request.POST.dict(), "authors": request.POST.getlist("authors")}
     try:
         with uploads_undone_on_failure() as stored, transaction.atomic():
-            form = read_entry_form(request.POST, desk.blog, editing=True)
+            form = read_entry_form(request.POST, desk.blog, editing=True, may_flag=desk.may_curate)
             form = _attach_image(request, desk, form, stored)
             entry = services.update_entry(
                 request.user,
@@ -276,10 +290,10 @@ def _action(
 @require_POST
 def entry_action(request: HttpRequest, slug: str, entry_id: int, action: str) -> HttpResponse:
     """publish, submit, approve, reject, unpublish, delete, pin, unpin, key-event, schedule."""
+    if action in _REVIEWED:
+        return _publish_reviewed(request, slug, entry_id, action)
     steps: dict[str, tuple[Step, str]] = {
-        "publish": (lambda r, e, d: services.publish_draft(r.user, e), "Published."),
         "submit": (lambda r, e, d: services.submit_for_review(r.user, e), "Sent for review."),
-        "approve": (lambda r, e, d: services.approve_entry(r.user, e), "Approved and published."),
         "reject": (lambda r, e, d: services.reject_entry(r.user, e), "Sent back to its writer."),
         "unpublish": (lambda r, e, d: services.unpublish_entry(r.user, e), "Unpublished."),
         "delete": (lambda r, e, d: services.delete_entry(r.user, e), "Deleted."),
@@ -292,9 +306,68 @@ def entry_action(request: HttpRequest, slug: str, entry_id: int, action: str) ->
         "schedule": (_schedule, "Scheduled."),
     }
     if action not in steps:
-        raise ValidationFailed.on("action", f"must be one of {', '.join(steps)}, got {action!r}")
+        known = ", ".join([*_REVIEWED, *steps])
+        raise ValidationFailed.on("action", f"must be one of {known}, got {action!r}")
     do, said = steps[action]
     return _action(request, slug, entry_id, do, said)
+
+
+# Buttons that put an entry in front of readers: they publish the revision the editor saw.
+_REVIEWED: dict[str, tuple[Callable[..., Entry], str]] = {
+    "publish": (services.publish_draft, "Published."),
+    "approve": (services.approve_entry, "Approved and published."),
+}
+
+
+def _publish_reviewed(request: HttpRequest, slug: str, entry_id: int, action: str) -> HttpResponse:
+    """Approve or publish exactly the revision the card showed (its hidden ``revision``); if
+    the writer changed the entry since, show both versions instead of publishing unseen words."""
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    if not desk.may_publish:
+        # Who may not publish at all hears that, not that the form lacked a revision.
+        require(desk.user, desk.blog, Action.PUBLISH)
+    raw = request.POST.get("revision", "").strip()
+    if not is_id(raw):
+        raise ValidationFailed.on(
+            "revision", f"must be the revision you reviewed (reload the desk), got {raw[:20]!r}"
+        )
+    publish, said = _REVIEWED[action]
+    try:
+        publish(request.user, entry, expected_revision=int(raw))
+    except Conflict as error:
+        return _review_conflict(request, desk, entry, int(raw), action, error)
+    messages.success(request, said)
+    return back(request, slug)
+
+
+def _review_conflict(
+    request: HttpRequest, desk: Desk, entry: Entry, seen: int, action: str, error: Conflict
+) -> HttpResponse:
+    """The conflict page of the edit form: what is there now beside what the editor reviewed."""
+    entry.refresh_from_db()
+    latest = entry.revisions.select_related("edited_by").order_by("-revision").first()
+    values = entry_form_values(entry)
+    values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
+    context = {
+        "desk": desk,
+        "blog": desk.blog,
+        "entry": entry,
+        "authors": _authors_to_pick(desk),
+        "others_editing": presence.others_editing(entry, desk.user),
+        "values": values,
+        "error": error.message,
+        "conflict": {
+            "review": action,
+            "theirs_html": entry.html,
+            "theirs_by": latest.edited_by.byline if latest and latest.edited_by else "someone",
+            "theirs_at": latest.created_at if latest else entry.updated_at,
+            "theirs_revision": entry.revision,
+            "mine_html": revision_html(entry, seen) or "",
+            "your_revision": seen,
+        },
+    }
+    return render(request, "desk/entry_edit.html", context, status=409)
 
 
 def _schedule(request: HttpRequest, entry: Entry, desk: Desk) -> Entry:
@@ -314,7 +387,14 @@ def history(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     return render(
         request,
         "desk/history.html",
-        {"desk": desk, "blog": desk.blog, "entry": entry, "revisions": revision_history(entry)},
+        {
+            "desk": desk,
+            "blog": desk.blog,
+            "entry": entry,
+            "revisions": revision_history(
+                entry, may_read_withheld=role_allows(desk.role, Action.READ_WITHHELD)
+            ),
+        },
     )
 
 
@@ -343,6 +423,9 @@ def upload_image(request: HttpRequest, slug: str) -> HttpResponse:
         if upload is None:
             raise ValidationFailed.on("image", "choose an image file to upload")
         saved = media.save_image(request.user, desk.blog, upload)
+    except RateLimited as error:
+        # Another of this person's uploads is being decoded (blogs/decoding.py).
+        return JsonResponse(error.as_dict(), status=429, headers=retry_after(error))
     except BulletinError as error:
         return JsonResponse(error.as_dict(), status=_form_status(error))
     return JsonResponse(media_json(saved) or {}, status=201)

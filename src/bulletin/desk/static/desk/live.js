@@ -82,5 +82,10 @@ export function followDesk(layout) {
     editing = JSON.parse(event.data).editing || {};
     showEditors(document, editing);
   });
+  // Signed out, deactivated or removed from the blog: reconnecting would only be refused.
+  source.addEventListener("closed", () => {
+    source.close();
+    setState("Your access to this desk has ended: reload the page to sign in again", "down");
+  });
   window.addEventListener("pagehide", () => source.close());
 }
