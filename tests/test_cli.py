@@ -135,3 +135,24 @@ def test_a_demo_seeded_early_in_the_day_has_no_entry_in_the_future(tmp_path: Pat
     latest = Entry.objects.filter(blog__slug=DEMO_BLOG.slug).order_by("-display_at")[0]
     assert latest.display_at is not None
     assert latest.display_at <= morning - timedelta(minutes=5)
+
+
+def test_migrate_creates_the_sqlite_file_readable_by_its_owner_only(tmp_path: Path):
+    database = tmp_path / "var" / "bulletin.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETIN_")}
+    env.update(BULLETIN_DATABASE_URL=f"sqlite:///{database}", BULLETIN_DATA_DIR=str(tmp_path))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bulletin.cli", "migrate", "--no-input"],
+        env=env,
+        umask=0o022,  # the usual umask, under which SQLite makes its file world-readable
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    modes = {path.name: oct(path.stat().st_mode & 0o777) for path in database.parent.iterdir()}
+    assert modes[database.name] == "0o600"
+    assert set(modes.values()) == {"0o600"}  # its -wal and -shm files, when left, too

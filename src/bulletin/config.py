@@ -95,6 +95,15 @@ def _parse_list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def _parse_http_urls(raw: str) -> list[str]:
+    urls = _parse_list(raw)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"expected comma-separated http:// or https:// URLs, got {url!r}")
+    return urls
+
+
 def _parse_choice(*choices: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -220,6 +229,23 @@ SETTINGS: tuple[Setting, ...] = (
         "BULLETIN_DATA_DIR/media.",
     ),
     Setting(
+        "WITHHELD_MEDIA_ROOT",
+        "",
+        str,
+        "Folder, outside the media folder, where the images of deleted and unpublished entries "
+        "are moved so that nobody can fetch them (an entry published again brings its image "
+        "back; a takedown deletes the files for good). Empty: BULLETIN_DATA_DIR/withheld-media.",
+    ),
+    Setting(
+        "CDN_PURGE_URLS",
+        [],
+        _parse_http_urls,
+        "Comma-separated URLs that get a POST with the purge keys (Surrogate-Key and Cache-Tag "
+        'headers, JSON {"keys": [...]}) after every deletion, unpublishing or takedown, so that '
+        "a CDN drops its copies at once (docs/operations.md, Takedown). Empty: no purge.",
+        secret=True,
+    ),
+    Setting(
         "TIME_ZONE",
         "UTC",
         str,
@@ -245,10 +271,26 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MEDIA_MAX_PIXELS",
-        50_000_000,
+        40_000_000,
         _parse_int,
         "Largest image accepted, in pixels (width times height), checked before decoding so that "
-        "a small file cannot unpack into gigabytes.",
+        "a small file cannot unpack into gigabytes: 40 million takes a 50-megapixel camera's "
+        "pictures and decodes to at most about 160 MB.",
+    ),
+    Setting(
+        "MEDIA_DECODES_PER_WORKER",
+        2,
+        _parse_count,
+        "Images one worker process decodes at once; more uploads wait for a turn (up to 30 s, "
+        "then 429 + Retry-After). With MEDIA_MAX_PIXELS this bounds a worker's image memory. "
+        "0: no bound.",
+    ),
+    Setting(
+        "MEDIA_UPLOADS_PER_USER",
+        1,
+        _parse_count,
+        "Uploads one person may have being decoded at once, counted across workers in the "
+        "shared cache; one more is refused with 429 + Retry-After. 0: no bound.",
     ),
     Setting(
         "EMAIL_URL",
@@ -279,6 +321,37 @@ SETTINGS: tuple[Setting, ...] = (
         parse_rate,
         "Sign-in and password-reset requests (POST) per client address, counted across all "
         "workers in the shared cache: a count per time such as 20/m, or off.",
+    ),
+    Setting(
+        "RATE_LIMIT_PASSWORD_CHANGE",
+        Rate(5, 900),
+        parse_rate,
+        "Wrong current passwords on the change-password page per person, counted across all "
+        "workers in the shared cache; over it the page answers 429 (even to the right password) "
+        "until the window ends: a count per time such as 5/15m, or off.",
+    ),
+    Setting(
+        "STREAMS_PER_CLIENT",
+        20,
+        _parse_count,
+        "Live streams (SSE) one client address may hold open at once, per worker process; one "
+        "more is refused with 429 + Retry-After (nginx limit_conn caps across workers). "
+        "0: no cap.",
+    ),
+    Setting(
+        "DESK_STREAMS_PER_USER",
+        5,
+        _parse_count,
+        "Desk live streams one person may hold open at once (tabs), per worker process; one "
+        "more is refused with 429 + Retry-After. 0: no cap.",
+    ),
+    Setting(
+        "HEADER_TIMEOUT_SECONDS",
+        10,
+        _parse_count,
+        "Seconds a connection may take to send a whole request line and headers (from "
+        "connecting, or from the first byte of the next request on a kept-alive connection) "
+        "before `bulletin serve` closes it. 0: no limit.",
     ),
     Setting(
         "RATE_LIMIT_STREAM",

@@ -113,6 +113,11 @@ class RateLimited(BulletinError):
         return cls(f"{what}; try again in {wait} s", retry_after=wait)
 
 
+def retry_after(error: RateLimited) -> dict[str, str]:
+    """The header that goes with a 429: when to try again, in whole seconds."""
+    return {"Retry-After": str(error.retry_after)}
+
+
 class ServiceUnavailable(BulletinError):
     status = 503
     code = "service_unavailable"

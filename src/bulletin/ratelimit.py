@@ -192,3 +192,21 @@ class SharedLimiter:
         if count <= self.rate.count:
             return 0.0
         return (window + 1) * self.rate.seconds - now
+
+    def wait(self, key: str) -> float:
+        """Seconds before ``key`` may be counted again, without counting (0: now).
+
+        For limits that count only failures (wrong passwords): asked before every try.
+        """
+        from django.core.cache import caches
+
+        now = self.clock()
+        window = int(now // self.rate.seconds)
+        try:
+            count = caches[self.cache_alias].get(f"ratelimit:{self.name}:{key}:{window}", 0)
+        except Exception:
+            logger.exception("the %r cache failed: %s not limited", self.cache_alias, self.name)
+            return 0.0
+        if count < self.rate.count:
+            return 0.0
+        return (window + 1) * self.rate.seconds - now

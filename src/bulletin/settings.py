@@ -6,6 +6,7 @@ Nothing here should be edited per deployment: set ``BULLETIN_*`` environment var
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers for someone (a session, a token, the desk) are private, no-store; public API
+    # answers say they vary with Authorization and Cookie. Inside auth: it asks who was served.
+    "bulletin.cache_policy.CachePolicyMiddleware",
     # Per-address and per-token limits on sign-in, feeds and the API (429 + Retry-After).
     "bulletin.throttling.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +111,10 @@ def _database(url: str) -> dict[str, Any]:
             name = Path.cwd() / name
         # SQLite creates the file but not its folder: a fresh checkout has no var/ yet.
         name.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite would create it readable by everyone on the machine (password hashes, API
+        # token hashes, drafts): create it private first. Its -wal and -shm files copy the mode.
+        with contextlib.suppress(FileExistsError):
+            name.touch(mode=0o600, exist_ok=False)
         db["NAME"] = str(name)
         # IMMEDIATE transactions take the write lock up front, so two writers queue on the
         # busy timeout instead of failing with "database is locked" on lock upgrade.
@@ -212,6 +220,18 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = (
     Path(BULLETIN["MEDIA_ROOT"]).resolve() if BULLETIN["MEDIA_ROOT"] else DATA_DIR / "media"
 )
+# Image files nobody may fetch any more (their entries were deleted or unpublished).
+WITHHELD_MEDIA_ROOT = (
+    Path(BULLETIN["WITHHELD_MEDIA_ROOT"]).resolve()
+    if BULLETIN["WITHHELD_MEDIA_ROOT"]
+    else DATA_DIR / "withheld-media"
+)
+if WITHHELD_MEDIA_ROOT.is_relative_to(MEDIA_ROOT):
+    # Everything under MEDIA_ROOT is served: withheld files there would still be public.
+    raise ImproperlyConfigured(
+        f"BULLETIN_WITHHELD_MEDIA_ROOT must be outside the media folder {MEDIA_ROOT}, "
+        f"got {WITHHELD_MEDIA_ROOT}"
+    )
 
 # Request bodies: an entry body may be 100 KB of HTML; leave room for the rest of the JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(1_000_000, BULLETIN["MAX_BODY_BYTES"] * 4)

@@ -106,8 +106,7 @@ def test_an_unknown_username_is_refused_and_nothing_is_created(blog, owner):
     with pytest.raises(ValidationFailed) as caught:
         invite(owner, blog, "nobody", "editor")
     assert caught.value.fields == {
-        "who": "no colleague with the username or email 'nobody': "
-        "give an email address to invite someone new"
+        "who": "no colleague to add as 'nobody': give their email address to invite them"
     }
     assert counts() == before
     assert mail.outbox == []
@@ -144,9 +143,73 @@ def test_only_owners_may_invite_and_a_refusal_creates_nothing(make, blog, owner)
 
 def test_a_deactivated_colleague_is_not_brought_back_by_an_invitation(make, blog, owner):
     make.user("gone", is_active=False, email="gone@news.example")
-    with pytest.raises(ValidationFailed, match="deactivated"):
-        invite(owner, blog, "gone@news.example", "editor")
+    membership, created = invite(owner, blog, "gone@news.example", "editor")
+    assert (membership, created) == (None, False)
     assert not Membership.objects.filter(blog=blog, user__username="gone").exists()
+    assert mail.outbox == []
+
+
+# --- no enumeration of accounts (issue 12) ----------------------------------------------
+
+
+def _refusal(call):
+    try:
+        call()
+    except ValidationFailed as refused:
+        return refused.fields
+    return None
+
+
+def test_a_username_that_is_unknown_deactivated_or_ambiguous_gets_one_refusal(make, blog, owner):
+    make.user("gone", is_active=False)
+    make.user("Twin")
+    make.user("twin")
+
+    answers = {
+        who: _refusal(lambda who=who: invite(owner, blog, who, "editor"))
+        for who in ["nobody", "gone", "TWIN"]
+    }
+
+    assert {who: list(answer or {}) for who, answer in answers.items()} == {
+        "nobody": ["who"],
+        "gone": ["who"],
+        "TWIN": ["who"],
+    }
+    messages = {who: answer["who"].replace(repr(who), "WHO") for who, answer in answers.items()}
+    assert len(set(messages.values())) == 1, messages
+    assert "twin" not in messages["TWIN"].lower().replace("who", "")
+
+
+def test_an_email_gets_the_same_answer_whether_or_not_it_has_an_account(make, blog, owner):
+    make.user("grace", email="grace@news.example")
+    make.user("gone", is_active=False, email="gone@news.example")
+
+    seen = []
+    for who in ["grace@news.example", "gone@news.example", "nobody@news.example"]:
+        mail.outbox.clear()
+        invite(owner, blog, who, "editor")
+        seen.append(len(mail.outbox) <= 1)
+
+    assert all(seen)
+    # The desk's words do not depend on the account either (tests/desk/test_blogs.py).
+
+
+def test_a_nul_in_who_is_a_clear_refusal_not_a_database_error(blog, owner):
+    before = counts()
+    with pytest.raises(ValidationFailed) as caught:
+        invite(owner, blog, "ada\x00@news.example", "editor")
+    assert "NUL" in caught.value.fields["who"]
+    assert counts() == before
+
+
+def test_an_existing_colleague_invited_by_email_gets_a_note_not_a_password_link(make, blog, owner):
+    make.user("grace", email="grace@news.example")
+
+    invite(owner, blog, "grace@news.example", "editor")
+
+    assert len(mail.outbox) == 1
+    assert "/desk/reset/" not in mail.outbox[0].body
+    assert "/desk/login/" in mail.outbox[0].body
 
 
 def test_a_mail_server_failure_leaves_no_account_behind(blog, owner, settings):

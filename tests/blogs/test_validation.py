@@ -63,10 +63,62 @@ def test_a_headline_is_one_line_with_runs_of_space_collapsed():
 
 
 def test_a_headline_with_a_nul_character_is_refused():
-    assert (
-        refusal(entry, headline="a\x00b").message
-        == "headline: must not contain NUL characters (U+0000)"
+    assert refusal(entry, headline="a\x00b").message == (
+        "headline: must be text without NUL characters or lone UTF-16 surrogates, "
+        "got a NUL character (U+0000) at character 2"
     )
+
+
+# --- characters that fool readers (issue 12) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "got"),
+    [
+        pytest.param("Mayor \u202eseigolopa", "U+202E RIGHT-TO-LEFT OVERRIDE", id="rlo"),
+        pytest.param("Mayor \u202dx", "U+202D LEFT-TO-RIGHT OVERRIDE", id="lro"),
+        pytest.param("Mayor \u2066x\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE", id="isolate"),
+        pytest.param("Bell\x07 rings", "the control character U+0007", id="bell"),
+        pytest.param("Escape\x1b[31m", "the control character U+001B", id="escape"),
+        pytest.param("C1\x9b control", "the control character U+009B", id="c1"),
+    ],
+)
+def test_headlines_and_key_points_refuse_bidi_overrides_and_control_characters(text, got):
+    headline = refusal(entry, headline=text)
+    point = refusal(clean_key_points, [(text, None)])
+    title = refusal(blog, title=text)
+
+    assert got in headline.fields["headline"]
+    assert got in point.fields["key_points[0]"]
+    assert got in title.fields["title"]
+    assert "must not contain" in headline.fields["headline"]
+
+
+def test_zero_width_padding_is_removed_from_headlines_and_key_points():
+    padded = "\ufeffBridge\u200b closed\u2060"
+
+    assert entry(headline=padded)["headline"] == "Bridge closed"
+    assert clean_key_points([(padded, None)]) == [("Bridge closed", None)]
+    assert refusal(clean_key_points, [("\u200b\u200b", None)]).fields == {
+        "key_points[0]": "must not be empty"
+    }
+
+
+def test_joiners_and_direction_marks_that_scripts_need_are_kept():
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWNJ inside a word
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, joined
+    mixed = "\u0627\u0644\u0642\u062f\u0633 \u200eCNN\u200f"
+
+    for text in (persian, family, mixed):
+        assert entry(headline=text)["headline"] == text
+
+
+@pytest.mark.parametrize("text", ["x\udfff", "\ud800", "a\x00"])
+def test_no_text_field_accepts_a_lone_surrogate_or_nul(text):
+    assert "must be text without NUL" in refusal(entry, body=f"<p>{text}</p>").fields["body"]
+    assert "must be text without NUL" in refusal(clean_correction, text).fields["correction_note"]
+    assert "must be text without NUL" in refusal(blog, description=text).fields["description"]
+    assert "must be text without NUL" in refusal(entry, related_title=text).fields["related_title"]
 
 
 def test_a_body_over_100000_bytes_is_refused_with_its_size():

@@ -449,7 +449,7 @@ def test_the_owner_invites_someone_new_by_email_and_they_get_a_link(team: Team) 
     )
 
     page = followed(client, response)
-    assert "Invited ada as contributor. We emailed a link to set a password." in page
+    assert "Invited ada@news.example as contributor. We emailed them." in page
     newcomer = User.objects.get(email="ada@news.example")
     assert not newcomer.has_usable_password()
     assert Membership.objects.get(blog=team.blog, user=newcomer).role == "contributor"
@@ -494,6 +494,40 @@ def test_the_last_owner_cannot_leave_and_the_page_says_why(team: Team, change) -
     assert 'role="alert"' in text(response)
 
 
+def test_an_invitation_by_email_reads_the_same_whether_or_not_the_address_has_an_account(
+    team: Team, make: Factory
+) -> None:
+    make.user("grace", email="grace@news.example")
+    make.user("gone", email="gone@news.example", is_active=False)
+    client = _signed_in(team.owner)
+    said = {}
+
+    for who in ["grace@news.example", "gone@news.example", "nobody@news.example"]:
+        response = client.post(
+            f"/desk/{team.blog.slug}/members", {"do": "invite", "who": who, "role": "editor"}
+        )
+        page = followed(client, response)
+        said[who] = re.findall(r"Invited \S+ as editor\. We emailed them\.", page)
+
+    assert said == {
+        "grace@news.example": ["Invited grace@news.example as editor. We emailed them."],
+        "gone@news.example": ["Invited gone@news.example as editor. We emailed them."],
+        "nobody@news.example": ["Invited nobody@news.example as editor. We emailed them."],
+    }
+
+
+def test_a_nul_in_the_invitation_form_is_refused_next_to_the_field(team: Team) -> None:
+    client = _signed_in(team.owner)
+
+    with changes_nothing():
+        response = client.post(
+            f"/desk/{team.blog.slug}/members", {"do": "invite", "who": "ada\x00@news.example"}
+        )
+
+    assert response.status_code == 400
+    assert "must be text without NUL characters" in field_error(response, "who")
+
+
 def test_an_invitation_that_names_nobody_is_refused_next_to_the_field(team: Team) -> None:
     client = _signed_in(team.owner)
 
@@ -503,9 +537,7 @@ def test_an_invitation_that_names_nobody_is_refused_next_to_the_field(team: Team
         )
 
     assert response.status_code == 400
-    assert "no colleague with the username or email 'nobody-by-this-name'" in field_error(
-        response, "who"
-    )
+    assert "no colleague to add as 'nobody-by-this-name'" in field_error(response, "who")
 
 
 def test_members_see_who_works_on_the_blog_but_only_owners_may_change_it(team: Team) -> None:

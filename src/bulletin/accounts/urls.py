@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
+from bulletin.accounts.passwords import PasswordChangeView, PasswordResetConfirmView
 from bulletin.accounts.signin import PasswordResetView
 
 urlpatterns: list[URLPattern] = [
@@ -13,7 +14,8 @@ urlpatterns: list[URLPattern] = [
     ),
     # LogoutView answers POST only (Django 5), so a link or an image cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Wrong current passwords are throttled; tokens may be revoked (accounts/passwords.py).
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -27,7 +29,8 @@ urlpatterns: list[URLPattern] = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        # Setting a new password from a reset link revokes the person's API tokens.
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -22,7 +22,7 @@ from ninja.errors import (
 )
 
 from bulletin import outage
-from bulletin.errors import BulletinError, NotAuthenticated, PermissionDenied
+from bulletin.errors import BulletinError, NotAuthenticated, PermissionDenied, RateLimited
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -151,7 +151,12 @@ def install(api: NinjaAPI) -> None:
     """Register the one error shape for every exception the API can meet."""
 
     def on_bulletin_error(request: HttpRequest, exc: BulletinError) -> HttpResponse:
-        return _respond(api, request, exc.status, exc.code, exc.message, exc.fields, **exc.extra)
+        response = _respond(
+            api, request, exc.status, exc.code, exc.message, exc.fields, **exc.extra
+        )
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = {e.get("field", "body"): e.get("message", "is not valid") for e in exc.errors}

@@ -12,7 +12,8 @@ from bulletin.blogs.rendering import media_json
 
 router = Router(tags=["media"])
 
-ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413)}
+# 429: another of the person's uploads is being decoded, or the worker is busy (decoding.py).
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 429)}
 
 
 @router.post("/blogs/{slug}/media", response={201: MediaOut, **ERRORS}, auth=auth.WRITE)

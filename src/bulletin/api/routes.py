@@ -12,6 +12,7 @@ from ninja.parser import Parser
 
 from bulletin.api import blogs, changes, entries, errors, media
 from bulletin.errors import UnsupportedMediaType
+from bulletin.text import check_tree
 
 
 def _not_a_number(name: str) -> Any:
@@ -34,7 +35,11 @@ class JsonBodies(Parser):
                 f"request body must be sent as Content-Type: application/json, got {kind or 'none'}"
             )
         text = request.body.decode("utf-8")
-        return cast(dict[str, Any], json.loads(text, parse_constant=_not_a_number))
+        parsed = json.loads(text, parse_constant=_not_a_number)
+        # JSON escapes can spell NUL and lone surrogates, which no database stores: refused
+        # here for every field at once, naming it (bulletin.text).
+        check_tree(parsed)
+        return cast(dict[str, Any], parsed)
 
 
 class BulletinAPI(NinjaAPI):

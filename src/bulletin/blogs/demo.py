@@ -18,6 +18,8 @@ from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.validation import BlogFields, EntryFields
 
 ADMIN_USERNAME = "admin"
+# Where `bulletin demo` keeps the administrator's password, in plain text (development only).
+CREDENTIALS_FILE = "admin-password.txt"
 # The newest demo entry is this old when the demo is seeded.
 LATEST_ENTRY_AGE = timedelta(minutes=5)
 

@@ -30,9 +30,11 @@ from bulletin.blogs.models import (
 )
 from bulletin.blogs.sanitize import sanitize_html
 from bulletin.errors import ValidationFailed
+from bulletin.text import check_storable, clean_line
 
 DESCRIPTION_MAX = 2000
 CORRECTION_MAX = 1000
+TAKEDOWN_REASON_MAX = 1000
 RELATED_TITLE_MAX = 300
 URL_MAX = 1000
 SLUG_MAX = 100
@@ -110,15 +112,14 @@ class BlogFields:
 
 
 def _max_chars(field: str, value: str, limit: int) -> str:
-    if "\x00" in value:
-        raise ValidationFailed.on(field, "must not contain NUL characters (U+0000)")
+    check_storable(field, value)
     if len(value) > limit:
         raise ValidationFailed.on(field, f"must be at most {limit} characters, got {len(value)}")
     return value
 
 
 def _single_line(field: str, value: str, limit: int) -> str:
-    value = re.sub(r"\s+", " ", value).strip()
+    value = clean_line(field, re.sub(r"\s+", " ", value)).strip()
     return _max_chars(field, value, limit)
 
 
@@ -144,8 +145,7 @@ def split_url(field: str, value: str) -> SplitResult:
 
 
 def clean_body(value: str) -> str:
-    if "\x00" in value:
-        raise ValidationFailed.on("body", "must not contain NUL characters (U+0000)")
+    check_storable("body", value)
     size = len(value.encode())
     limit = settings.BULLETIN["MAX_BODY_BYTES"]
     if size > limit:
@@ -155,6 +155,14 @@ def clean_body(value: str) -> str:
 
 def clean_correction(value: str) -> str:
     return _max_chars("correction_note", value.strip(), CORRECTION_MAX)
+
+
+def clean_takedown_reason(value: str) -> str:
+    """Why an entry is taken down: required, kept on record for the blog's owners."""
+    reason = _max_chars("reason", value.strip(), TAKEDOWN_REASON_MAX)
+    if not reason:
+        raise ValidationFailed.on("reason", "is required: say why the entry is taken down")
+    return reason
 
 
 def check_moment(field: str, value: datetime | None) -> datetime | None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 from feedgen.feed import FeedGenerator
 
@@ -146,14 +146,24 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# An RSS <description> is HTML in practice (feed readers render it), though nothing in the
+# format says so. Plain text is therefore escaped for HTML before feedgen escapes it again for
+# XML, or a body that shows markup as text (`&lt;img onerror…&gt;`) would reach a reader as a
+# live tag. Titles stay text, as RSS defines them; Atom and JSON Feed say which field is which.
+def _rss_html(text: str) -> str:
+    """Plain text as the HTML a feed reader renders from an RSS description."""
+    return escape(text)
+
+
 def _generator(
     blog: LiveBlog, entries: Iterable[Entry], key_events_only: bool, kind: FeedKind
 ) -> FeedGenerator:
+    text = _rss_html if kind == "rss" else str
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS authors need no e-mail
     feed.id(_feed_id(blog, key_events_only))
     feed.title(_xml(_feed_title(blog, key_events_only)))
-    feed.subtitle(_xml(blog.description or blog.title))
+    feed.subtitle(_xml(text(blog.description or blog.title)))
     feed.link(href=feed_url(blog, kind, key_events_only), rel="self", type=_TYPES[kind])
     # RSS takes its one channel link from the last link given: the page, not the feed.
     feed.link(href=_page_url(blog), rel="alternate", type="text/html")
@@ -174,7 +184,7 @@ def _generator(
         if item.content_html:
             node.content(_xml(item.content_html), type="html")
         if item.summary:
-            node.summary(_xml(item.summary))
+            node.summary(_xml(text(item.summary)))
         for name in item.authors:
             node.author(name=_xml(name))
             node.dc.dc_creator(_xml(name))

@@ -22,12 +22,13 @@ from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
-from bulletin import outage, security
+from bulletin import hosts, outage, security, surrogate
 from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
-from bulletin.errors import RateLimited
+from bulletin.errors import RateLimited, retry_after
 from bulletin.metrics import HubMetrics, metrics, worker_exiting
+from bulletin.numbers import MAX_ID, describe, whole_number
 from bulletin.ratelimit import Clock, Limiter, Rate, address_key, client_address
 from bulletin.reader.cache import BlogHead, load_head, pages
 from bulletin.reader.views import live_etag, live_page_key
@@ -37,6 +38,7 @@ from bulletin.realtime.hub import Hub
 from bulletin.realtime.operations import PATHS as OPERATIONS_PATHS
 from bulletin.realtime.operations import Operations
 from bulletin.realtime.store import BlogState
+from bulletin.realtime.streamcap import StreamCap
 
 logger = logging.getLogger("bulletin.realtime")
 
@@ -47,6 +49,8 @@ STATE_CACHE_SECONDS = 1.0
 GC_GEN0_THRESHOLD = 50_000
 STATE_CACHE_SIZE = 10_000
 FINISH_SECONDS = 1.0
+# A client at its cap of open streams may try again this soon (one of them may have ended).
+STREAM_RETRY_SECONDS = 5
 
 Scope = dict[str, Any]
 Receive = Any
@@ -72,9 +76,12 @@ def _since(scope: Scope) -> int | None:
         raw = values[0] if values else None
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) > MAX_SEQ:
-        raise BadRequest(f"since must be a whole number of at least 0, got {raw[:40]!r}")
-    return int(raw)
+    since = whole_number(raw, limit=MAX_SEQ)
+    if since is None:
+        raise BadRequest(
+            f"since must be a whole number from 0 to {MAX_SEQ} in ASCII digits, got {describe(raw)}"
+        )
+    return since
 
 
 async def _respond(
@@ -90,6 +97,14 @@ async def _error(
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
     await _respond(send, status, body, [(b"content-type", b"application/json"), *extra])
+
+
+def _bad_host(scope: Scope, send: Send, *, probe: bool = False) -> Awaitable[None] | None:
+    """The 400 answer when the Host is not one of ALLOWED_HOSTS (Django's rule; see hosts)."""
+    error = hosts.refusal(scope, probe=probe)
+    if error is None:
+        return None
+    return _error(send, error.status, error.code, error.message)
 
 
 async def _unavailable(send: Send, slug: str, exc: BaseException) -> None:
@@ -119,6 +134,8 @@ class Edge:
             "changes": _limiter("RATE_LIMIT_CHANGES", clock),
         }
         self._trusted_proxies: int = settings.BULLETIN["TRUSTED_PROXY_COUNT"]
+        # Open live streams per client address in this worker (docs/security.md).
+        self._streams = StreamCap(settings.BULLETIN["STREAMS_PER_CLIENT"])
         # The security headers Django puts on pages, built once (for http and for https).
         self._security: dict[bool, list[tuple[bytes, bytes]]] = {}
 
@@ -131,14 +148,25 @@ class Edge:
             headers = self._security[secure] = security.edge_headers(secure=secure)
         return headers
 
+    def _address(self, scope: Scope) -> str | None:
+        """The client's address (ratelimit.client_address), None on a unix socket."""
+        client = scope.get("client")
+        forwarded = _header(scope, b"x-forwarded-for") if self._trusted_proxies else None
+        return client_address(client[0] if client else None, forwarded, self._trusted_proxies)
+
+    async def _too_many_streams(self, send: Send) -> None:
+        error = RateLimited.after(
+            STREAM_RETRY_SECONDS,
+            f"too many open live streams from this address: at most {self._streams.limit}",
+        )
+        await _error(send, error.status, error.code, error.message, retry_after(error))
+
     def _over_limit(self, scope: Scope, send: Send, what: str) -> Awaitable[None] | None:
         """The 429 answer when this client opened too many streams or polled too often."""
         limiter = self._limits[what]
         if limiter is None:
             return None
-        client = scope.get("client")
-        forwarded = _header(scope, b"x-forwarded-for") if self._trusted_proxies else None
-        address = client_address(client[0] if client else None, forwarded, self._trusted_proxies)
+        address = self._address(scope)
         if address is None:
             return None  # no address to tell clients apart (a unix socket without a proxy)
         wait = limiter.hit(address_key(address))
@@ -189,11 +217,11 @@ class Edge:
             return self._lifespan(receive, send)
         if scope["type"] == "http" and scope["method"] == "GET":
             if scope["path"] in OPERATIONS_PATHS:
-                return self.operations(scope, send)
+                return _bad_host(scope, send, probe=True) or self.operations(scope, send)
             match = ROUTE.match(scope["path"])
             if match:
                 slug, what = match.groups()
-                refused = self._over_limit(scope, send, what)
+                refused = _bad_host(scope, send) or self._over_limit(scope, send, what)
                 if refused is not None:
                     return refused
                 if what == "events":
@@ -201,7 +229,7 @@ class Edge:
                 return self._changes(scope, send, slug)
             page = PAGE_ROUTE.match(scope["path"])
             if page:
-                return self._page(scope, receive, send, page.group(1))
+                return _bad_host(scope, send) or self._page(scope, receive, send, page.group(1))
         return cast(Awaitable[None], self.app(scope, receive, send))
 
     # --- life cycle --------------------------------------------------------------------
@@ -231,6 +259,7 @@ class Edge:
             hub = Hub(
                 keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"],
                 on_change=self._forget_state,
+                on_notify=pages().forget_blog,
                 observer=HubMetrics(metrics()),
             )
             await hub.start()
@@ -293,12 +322,19 @@ class Edge:
             await self.start()
         hub = self.hub
         assert hub is not None
+        address = self._address(scope)
+        client = address_key(address) if address is not None else None
+        if client is not None and not self._streams.take(client):
+            await self._too_many_streams(send)
+            return
         headers = [*protocol.SSE_HEADERS, *self._security_headers(scope)]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True})
-        metrics().sse_connections.inc()
         reader = None
         try:
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send(
+                {"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True}
+            )
+            metrics().sse_connections.inc()
             reader = await hub.attach(state, since, send)
             if reader is not None and state.status == BlogStatus.LIVE:
                 while (await receive())["type"] != "http.disconnect":
@@ -316,6 +352,8 @@ class Edge:
             # the reader reconnects with Last-Event-ID and loses nothing.
             outage.log(f"live blog {slug} stream", exc)
         finally:
+            if client is not None:
+                self._streams.give_back(client)
             if reader is not None:
                 hub.detach(reader, state.id)
         await _finish(send)
@@ -327,7 +365,9 @@ class Edge:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         before_values = query.pop("before", [])
         before = before_values[0] if len(before_values) == 1 else None
-        if not query and len(before_values) <= 1 and (before is None or before.isdigit()):
+        anchor = whole_number(before, limit=MAX_ID) if before is not None else None
+        # Anything but one well-formed ``before`` goes to Django, which answers or refuses it.
+        if not query and len(before_values) <= 1 and (before is None or anchor is not None):
             cache = pages()
             known, head = cache.known_head(slug)
             hit = b"hit"
@@ -339,7 +379,6 @@ class Edge:
                     # serve it if it is here; else Django answers (503 while the database is away).
                     outage.log(f"live page {slug}", exc)
                     head, hit = cache.last_head(slug), b"stale"
-            anchor = int(before) if before is not None else None
             body = head and cache.peek(live_page_key(head.id, head.seq, anchor))
             if head is not None and body:
                 etag = live_etag(head.seq, anchor)
@@ -347,6 +386,7 @@ class Edge:
                     (b"etag", etag.encode()),
                     (b"x-bulletin-cache", hit),
                     (b"cache-control", FEED_CACHE_CONTROL.encode()),
+                    *surrogate.raw_headers(surrogate.keys_for(head.id)),
                     *self._security_headers(scope),
                 ]
                 if etag_matches(_header(scope, b"if-none-match"), etag):
@@ -370,6 +410,7 @@ class Edge:
         headers = [
             (b"etag", etag),
             (b"cache-control", FEED_CACHE_CONTROL.encode()),
+            *surrogate.raw_headers(surrogate.keys_for(state.id)),
             *self._security_headers(scope),
         ]
         if etag_matches(_header(scope, b"if-none-match"), etag.decode()):

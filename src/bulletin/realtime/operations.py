@@ -1,7 +1,9 @@
 """What operators and their machines ask a worker: is it alive, is it ready, how is it doing.
 
 ``GET /healthz`` answers as long as the process does (no database). ``GET /readyz`` answers
-200 when the database and the broker answer, else 503 with ``Retry-After`` and what failed.
+200 when the database and the broker answer, else 503 with ``Retry-After`` and what failed
+(in detail to loopback clients and bearers of the metrics token only: a driver's error names
+internal hosts and ports; others are told which check failed, not why).
 ``GET /metrics`` is the Prometheus exposition, for loopback clients and bearers of
 ``BULLETIN_METRICS_TOKEN`` only. Served by the edge, without Django's middleware: a probe must
 work when Django's request path is what is broken. See docs/operations.md.
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from bulletin import metrics, outage
+from bulletin.ratelimit import client_address
 from bulletin.realtime.brokers.base import Broker
 
 PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -29,6 +32,7 @@ CHECK_SECONDS = 1.5
 DATABASE_BROKERS = frozenset({"postgres", "dbtail"})
 NO_STORE = (b"cache-control", b"no-store")
 JSON = (b"content-type", b"application/json")
+FAILED = "not answering (details for loopback clients and the metrics token)"
 
 Scope = dict[str, Any]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -99,8 +103,8 @@ class Operations:
         if path == "/healthz":
             await _json(send, 200, {"status": "ok"})
         elif path == "/readyz":
-            await self._readyz(send)
-        elif _may_see_metrics(scope):
+            await self._readyz(send, detailed=_operator(scope))
+        elif _operator(scope):
             body, content_type = await asyncio.to_thread(metrics.exposition)
             await _respond(send, 200, body, [(b"content-type", content_type.encode()), NO_STORE])
         else:
@@ -115,28 +119,40 @@ class Operations:
             link = "the database is not answering"
         return {"database": database, "broker": "ok" if link == "ok" else f"{broker.name}: {link}"}
 
-    async def _readyz(self, send: Send) -> None:
+    async def _readyz(self, send: Send, *, detailed: bool) -> None:
         checks = await self.checks()
         if all(result == "ok" for result in checks.values()):
             await _json(send, 200, {"status": "ok", "checks": checks})
             return
+        if not detailed:
+            checks = {name: "ok" if result == "ok" else FAILED for name, result in checks.items()}
         retry = (b"retry-after", str(outage.RETRY_AFTER_SECONDS).encode())
         await _json(send, 503, {"status": "unavailable", "checks": checks}, [retry])
 
 
-def _may_see_metrics(scope: Scope) -> bool:
-    """Loopback clients, and requests bearing the metrics token."""
+def _operator(scope: Scope) -> bool:
+    """Loopback clients, and requests bearing the metrics token: they see metrics and why a
+    check failed."""
     token: str = settings.BULLETIN["METRICS_TOKEN"]
     if token:
         expected = f"Bearer {token}".encode()
         for name, value in scope["headers"]:
             if name.lower() == b"authorization" and hmac.compare_digest(value, expected):
                 return True
+    # Behind nginx every request comes from loopback: the client is the one our own proxies
+    # name (BULLETIN_TRUSTED_PROXY_COUNT), as for rate limits.
     client = scope.get("client")
-    if not client:
+    forwarded = None
+    for name, value in scope["headers"]:
+        if name.lower() == b"x-forwarded-for":
+            forwarded = value.decode("latin-1")
+    remote = client_address(
+        client[0] if client else None, forwarded, settings.BULLETIN["TRUSTED_PROXY_COUNT"]
+    )
+    if not remote:
         return False
     try:
-        address = ipaddress.ip_address(client[0])
+        address = ipaddress.ip_address(remote)
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from bulletin.blogs.demo import seed
+from bulletin.blogs.demo import CREDENTIALS_FILE, seed
 from bulletin.management.base import BulletinCommand
 
 
@@ -23,7 +23,14 @@ class Command(BulletinCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        credentials = Path(settings.DATA_DIR) / "admin-password.txt"
+        if settings.PRODUCTION:
+            # A fictional blog and a superuser whose password sits in a file have no place
+            # in a newsroom's database (check --deploy reports them too).
+            raise CommandError(
+                "bulletin demo seeds a fictional live blog and an admin whose password is "
+                "kept in a file: it runs in development mode only, got BULLETIN_MODE=production"
+            )
+        credentials = Path(settings.DATA_DIR) / CREDENTIALS_FILE
         result = seed(credentials)
         base = options["url"].rstrip("/")
         verb = "Created" if result.created else "Found"

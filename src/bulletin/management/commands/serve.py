@@ -116,10 +116,16 @@ class Command(BulletinCommand):
                 port=options["port"],
                 workers=options["workers"],
                 loop="uvloop",
-                http="httptools",
+                # httptools, closing connections whose request head never arrives in full
+                # (BULLETIN_HEADER_TIMEOUT_SECONDS; see bulletin.httpserver).
+                http="bulletin.httpserver:HeaderTimeoutProtocol",
                 lifespan="on",
                 interface="asgi3",
-                proxy_headers=True,
+                # uvicorn would believe X-Forwarded-For from any loopback peer (a forged
+                # header then escapes every per-address limit): the client address comes from
+                # BULLETIN_TRUSTED_PROXY_COUNT alone (ratelimit.client_address), and https
+                # from SECURE_PROXY_SSL_HEADER.
+                proxy_headers=False,
                 # One log line per request costs more than serving an event to a reader.
                 # Live streams never finish by themselves: on shutdown, give them a moment,
                 # then end them (readers reconnect to another worker and resume).
