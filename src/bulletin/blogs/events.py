@@ -13,10 +13,11 @@ from django.dispatch import Signal
 # Sent once per committed change, with ``event=ChangeEvent``.
 change_committed = Signal()
 
-# Readers replay the present, never the past (DESIGN.md): a public change is superseded by the
-# next public change of the same subject, and replays skip superseded changes. An entry's
-# subject is the entry (its `entry` and `delete` changes); the blog's header (title, key
-# points, pin, status: `blog` and `end`, each carrying the whole header) is one subject.
+# Readers replay the present, never the past (docs/architecture.md): a public change is
+# superseded by the next public change of the same subject, and replays skip superseded
+# changes. An entry's subject is the entry (its `entry` and `delete` changes); the blog's
+# header (title, key points, pin, status: `blog` and `end`, each carrying the whole header) is
+# one subject.
 ENTRY_KINDS = ("entry", "delete")
 HEADER_KINDS = ("blog", "end")
 

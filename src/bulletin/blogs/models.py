@@ -1,6 +1,6 @@
 """Live blogs, their entries, key points, media and the change log readers follow.
 
-Only :mod:`bulletin.blogs.services` writes these tables (see docs/architecture in DESIGN.md):
+Only :mod:`bulletin.blogs.services` writes these tables (see docs/architecture.md):
 every change a reader can see appends one :class:`Change` with the blog's next ``seq`` in the
 same transaction as the change itself.
 """
@@ -267,7 +267,7 @@ class Change(models.Model):
     payload = models.JSONField(default=dict)
     # Superseded: a later change of the same entry (or of the blog's header) replaced this one,
     # or a takedown removed it. Its payload is emptied in that same transaction and readers who
-    # replay the log skip it: they get the present, never the past (DESIGN.md).
+    # replay the log skip it: they get the present, never the past (docs/architecture.md).
     redacted = models.BooleanField(default=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
