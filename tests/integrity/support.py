@@ -8,7 +8,6 @@ path — pages, feeds, change feeds, live streams resumed from any seq, archive 
 from __future__ import annotations
 
 import io
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -102,12 +101,3 @@ def read_archive_and_public_export(blog: LiveBlog, folder: Path) -> Fetched:
     export_blog(blog, out, public=True)
     fetched.body["public export"] = out.getvalue()
     return fetched
-
-
-def wait_until(condition: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")

@@ -12,7 +12,7 @@ from bulletin.blogs.models import (
     LiveBlog,
     Media,
 )
-from bulletin.errors import InvalidState, ValidationFailed
+from bulletin.errors import InvalidState, NotFound, ValidationFailed
 
 Actor = User | AnonymousUser | None
 
@@ -24,6 +24,14 @@ def acting_user(actor: Actor) -> User | None:
 def require_open(blog: LiveBlog) -> None:
     if blog.status == BlogStatus.ARCHIVED:
         raise InvalidState("this live blog is archived and takes no more changes")
+
+
+def locked_entry(blog: LiveBlog, entry_id: int) -> Entry:
+    """The blog's entry, locked for writing until the transaction ends (after lock_blog)."""
+    entry = Entry.objects.select_for_update().filter(pk=entry_id, blog=blog).first()
+    if entry is None:
+        raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")
+    return entry
 
 
 def require_usable_image(

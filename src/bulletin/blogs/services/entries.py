@@ -23,6 +23,7 @@ from bulletin.blogs.rendering import blog_json
 from bulletin.blogs.services.common import (
     Actor,
     acting_user,
+    locked_entry,
     require_open,
     require_team_authors,
     require_usable_image,
@@ -34,7 +35,7 @@ from bulletin.blogs.validation import (
     clean_correction,
     clean_entry_fields,
 )
-from bulletin.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from bulletin.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 
 # Entries readers can see, or could once (a deleted tombstone was public).
 _EDITABLE: set[str] = {
@@ -190,13 +191,6 @@ def _check_schedule(when: datetime | None, now: datetime) -> None:
         )
 
 
-def _locked_entry(blog: LiveBlog, entry_id: int) -> Entry:
-    entry = Entry.objects.select_for_update().filter(pk=entry_id, blog=blog).first()
-    if entry is None:
-        raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")
-    return entry
-
-
 def _require_may_edit(actor: Actor, blog: LiveBlog, entry: Entry) -> None:
     """Editors edit anything; a contributor edits only their own unpublished entries."""
     if can(actor, blog, Action.PUBLISH):
@@ -237,7 +231,7 @@ def update_entry(
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
-        entry = _locked_entry(blog, entry.pk)
+        entry = locked_entry(blog, entry.pk)
         _require_may_edit(actor, blog, entry)
         values = clean_entry_fields(fields, entry.embed)
         _require_may_flag(actor, blog, values, entry)
@@ -286,7 +280,7 @@ def _transition(
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
-        entry = _locked_entry(blog, entry.pk)
+        entry = locked_entry(blog, entry.pk)
         if action == Action.WRITE_DRAFT:
             _require_may_edit(actor, blog, entry)
         else:
@@ -426,7 +420,7 @@ def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
         blog = lock_blog(entry.blog_id)
         require(actor, blog, Action.CURATE)
         require_open(blog)
-        entry = _locked_entry(blog, entry.pk)
+        entry = locked_entry(blog, entry.pk)
         if entry.status == EntryStatus.DELETED:
             raise InvalidState(f"entry {entry.pk} was deleted")
         entry.is_key_event = on
@@ -448,7 +442,7 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
         blog = lock_blog(blog.pk)
         require_open(blog)
         if entry is not None:
-            entry = _locked_entry(blog, entry.pk)
+            entry = locked_entry(blog, entry.pk)
             if not entry.is_public:
                 raise InvalidState(
                     f"only a published entry can be pinned, entry {entry.pk} is {entry.status}"
@@ -474,7 +468,7 @@ def publish_due(now: datetime | None = None) -> list[Entry]:
     for entry_id, blog_id in due.values_list("pk", "blog_id").order_by("scheduled_for"):
         with transaction.atomic():
             blog = lock_blog(blog_id)
-            entry = _locked_entry(blog, entry_id)
+            entry = locked_entry(blog, entry_id)
             # Another worker may have published it between our query and our lock.
             if entry.status != EntryStatus.SCHEDULED or blog.status == BlogStatus.ARCHIVED:
                 continue

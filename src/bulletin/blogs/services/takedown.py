@@ -21,10 +21,10 @@ from bulletin.blogs.models import (
     EntryStatus,
     KeyPoint,
 )
-from bulletin.blogs.services.common import Actor, acting_user
+from bulletin.blogs.services.common import Actor, acting_user, locked_entry
 from bulletin.blogs.services.recording import announce_removal, follow_header
 from bulletin.blogs.validation import clean_takedown_reason
-from bulletin.errors import InvalidState, NotFound
+from bulletin.errors import InvalidState
 
 
 def takedown_entry(actor: Actor, entry: Entry, *, reason: str) -> Entry:
@@ -34,10 +34,7 @@ def takedown_entry(actor: Actor, entry: Entry, *, reason: str) -> Entry:
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         require(actor, blog, Action.TAKE_DOWN)
-        locked = Entry.objects.select_for_update().filter(pk=entry.pk, blog=blog).first()
-        if locked is None:
-            raise NotFound(f"no entry {entry.pk} in live blog {blog.slug!r}")
-        entry = locked
+        entry = locked_entry(blog, entry.pk)
         if entry.taken_down_at is not None:
             raise InvalidState(f"entry {entry.pk} was already taken down")
         media_ids = (entry.image_id,) if entry.image_id is not None else ()
