@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "bulletin.reader",
     "bulletin.desk",
     "bulletin.api",
+    "bulletin.assist",
+    "bulletin.extract",
     # Serves the API docs' Swagger UI from its own static files instead of a CDN.
     "ninja",
     # Counts failed sign-ins in the database and locks out brute force (see AXES_* below).

@@ -13,6 +13,11 @@ from django.dispatch import Signal
 # Sent once per committed change, with ``event=ChangeEvent``.
 change_committed = Signal()
 
+# Sent inside the write's transaction each time an entry was saved, edited, deleted or taken
+# down, with ``entry=Entry`` (its current row): what Bulletin derives from an entry's words
+# (repeat fingerprints, quotations, topics) is computed here, on write, never on a read.
+entry_written = Signal()
+
 # Readers replay the present, never the past (docs/architecture.md): a public change is
 # superseded by the next public change of the same subject, and replays skip superseded
 # changes. An entry's subject is the entry (its `entry` and `delete` changes); the blog's

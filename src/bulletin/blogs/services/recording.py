@@ -12,7 +12,7 @@ from django.db import transaction
 
 from bulletin.accounts.models import User
 from bulletin.blogs.changelog import append_change
-from bulletin.blogs.events import Removal, entry_removed
+from bulletin.blogs.events import Removal, entry_removed, entry_written
 from bulletin.blogs.models import Activity, ChangeKind, Entry, EntryStatus, KeyPoint, LiveBlog
 from bulletin.blogs.rendering import blog_json, render_entry
 
@@ -61,6 +61,7 @@ def record_entry_change(
             public=False,
         )
     follow_header(blog, entry, actor)
+    entry_written.send(sender=Entry, entry=entry)
     left = (was_public and not entry.is_public) or entry.status == EntryStatus.DELETED
     if left:
         announce_removal(blog, entry, media_ids=_ids(entry.image_id, previous_image_id))

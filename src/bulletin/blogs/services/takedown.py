@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bulletin.accounts.permissions import Action, require
 from bulletin.blogs.changelog import append_change, lock_blog, redact_entry
+from bulletin.blogs.events import entry_written
 from bulletin.blogs.models import (
     Activity,
     ChangeKind,
@@ -70,6 +71,7 @@ def takedown_entry(actor: Actor, entry: Entry, *, reason: str) -> Entry:
             actor=user,
         )
         follow_header(blog, entry, user)
+        entry_written.send(sender=Entry, entry=entry)
         announce_removal(blog, entry, media_ids=media_ids, takedown=True)
     return entry
 

@@ -1,0 +1,1 @@
+"""Help for the desk that a person approves: repeat warnings and suggested key points."""

@@ -1,0 +1,1 @@
+"""What Bulletin reads out of published entries: who said what, and what entries are about."""
