@@ -28,6 +28,7 @@ import re
 import time
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -315,6 +316,10 @@ async def _drain(state: SoakState, target: int, timeout: float) -> dict[str, Any
     return {"behind": len(behind), "dead": sum(r.dead for r in state.readers)}
 
 
+# What checks the readers' record against the change log: the state, then the parent's message.
+Verifier = Callable[..., dict[str, Any]]
+
+
 def verify(
     state: SoakState,
     expected: dict[int, Fingerprint],
@@ -417,7 +422,7 @@ def verify(
     }
 
 
-async def _run(spec: SoakSpec, conn: Connection) -> None:
+async def _run(spec: SoakSpec, conn: Connection, verifier: Verifier) -> None:
     loop = asyncio.get_running_loop()
     state = SoakState(spec)
     state.readers = [Reader() for _ in range(spec.readers)]
@@ -469,9 +474,8 @@ async def _run(spec: SoakSpec, conn: Connection) -> None:
                 _, target, timeout = message
                 conn.send(("drained", await _drain(state, target, timeout)))
             elif message[0] == "verify":
-                _, expected, superseded, published_ns, logged_ns, start_ns = message
                 state.stopping = True
-                result = verify(state, expected, superseded, published_ns, logged_ns, start_ns)
+                result = verifier(state, *message[1:])
                 conn.send(("result", result))
                 return
     finally:
@@ -487,11 +491,13 @@ async def _run(spec: SoakSpec, conn: Connection) -> None:
         await asyncio.gather(*tasks, *([churn] if churn else []), return_exceptions=True)
 
 
-def run_soak_process(spec: SoakSpec, conn: Connection) -> None:
-    """Entry point of one load process (started by multiprocessing)."""
+def run_soak_process(spec: SoakSpec, conn: Connection, verifier: Verifier = verify) -> None:
+    """Entry point of one load process (started by multiprocessing); ``verifier`` gets the
+    state and the rest of the parent's ``("verify", ...)`` message (bench/cluster.py checks
+    per fault)."""
     loop_factory = prepare_load_process()
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
-            runner.run(_run(spec, conn))
+            runner.run(_run(spec, conn, verifier))
     finally:
         conn.close()
