@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,19 @@ def test_migrate_creates_the_sqlite_file_readable_by_its_owner_only(tmp_path: Pa
     modes = {path.name: oct(path.stat().st_mode & 0o777) for path in database.parent.iterdir()}
     assert modes[database.name] == "0o600"
     assert set(modes.values()) == {"0o600"}  # its -wal and -shm files, when left, too
+
+
+def test_serve_refuses_a_port_out_of_range():
+    with pytest.raises(CommandError, match="--port must be between 0 and 65535, got 70000"):
+        call_command("serve", "--port", "70000")
+
+
+@pytest.mark.django_db
+def test_demo_names_the_site_address_in_every_line(settings, tmp_path: Path):
+    # make serve PORT=8123 sets BULLETIN_SITE_URL to the address it serves on.
+    settings.DATA_DIR = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    output = _run("demo")
+    addresses = re.findall(r"https?://[^\s/]+", output)
+    assert addresses == ["http://127.0.0.1:8123"] * 4  # blog, desk, admin, API docs
