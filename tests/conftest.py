@@ -1,8 +1,24 @@
 """Shared fixtures: small factories, and the rule that CI never skips a missing service.
 
-The suite runs once on SQLite and once on PostgreSQL (``make test`` sets
-``BULLETIN_DATABASE_URL`` for the second pass); tests that need Redis or Chromium ask for
-them through :func:`require_service`.
+The whole suite runs on SQLite; ``make test`` then runs the tests marked ``db_sensitive`` again
+on PostgreSQL (``BULLETIN_DATABASE_URL`` set, ``-m db_sensitive``). Both passes run in parallel
+under pytest-xdist: every worker process has its own test database, media folders and data
+folder, and every server a test starts takes a free port. Tests that need Redis or Chromium
+ask for them through :func:`require_service`.
+
+**Which tests are database-sensitive.** A test is, when its outcome could differ between SQLite
+and PostgreSQL: it writes through the services, the API or the desk and checks what was stored
+or refused (transactions, locks, constraints, the change log's seq); it races writers; it reads
+the change log through a server; it stores hostile text (PostgreSQL refuses NUL bytes, compares
+and limits text differently); or it exercises a piece that talks to the database itself
+(brokers, outages, migrations, counts kept in the database cache). Pages and markup read from
+ordinary rows, browsers, nginx and deployment files, benchmarks, docs and pure functions are
+not, nor are tables of who may do what (one permission function decides, on any engine): they
+run once, on SQLite. A new test file is marked by its place: in a folder listed in
+:data:`DB_SENSITIVE` below it is database-sensitive unless listed in :data:`ENGINE_INDEPENDENT`;
+elsewhere, add the module to :data:`DB_SENSITIVE` when it belongs there (or write
+``pytestmark = pytest.mark.db_sensitive`` in it). ``postgres`` and ``postgres_only`` tests are
+database-sensitive by definition.
 """
 
 from __future__ import annotations
@@ -50,8 +66,10 @@ def django_db_modify_db_settings() -> None:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
-    """Uploads land in the test's own folder, never in the data directory (var/media)."""
+    """Uploads and withheld files land in the test's own folder, never in the data directory
+    (var/), which every worker process would share."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WITHHELD_MEDIA_ROOT = tmp_path / "withheld-media"
 
 
 @pytest.fixture(autouse=True)
@@ -104,9 +122,61 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"{reason}; skipping the PostgreSQL pass", returncode=0)
 
 
+# Folders (ending in /) and modules whose tests are database-sensitive: see the module docstring.
+DB_SENSITIVE = (
+    "tests/accounts/",  # roles, tokens, sign-in lockouts, invitations: rows written and counted
+    "tests/api/",  # every write of the API, and what a refused one leaves behind
+    "tests/blogs/test_concurrency.py",
+    "tests/blogs/test_media.py",
+    "tests/blogs/test_portability.py",
+    "tests/blogs/test_services.py",
+    "tests/blogs/test_withheld_media.py",
+    "tests/desk/",  # the desk's writes, and its stream read from the change log
+    "tests/integrity/",
+    "tests/reader/test_hostile_text.py",
+    "tests/realtime/test_brokers.py",
+    "tests/realtime/test_faults.py",
+    "tests/realtime/test_operations.py",  # /readyz asks the database
+    "tests/realtime/test_stream.py",  # catching up from the change log
+    "tests/security/test_fuzz_api.py",
+    "tests/security/test_hostile_api.py",
+    "tests/security/test_hostile_desk.py",
+    "tests/security/test_stateful_api.py",
+    "tests/test_cli_portability.py",
+    "tests/test_migrations.py",
+    "tests/test_purge.py",  # purges follow commits
+    "tests/test_ratelimit.py",  # the shared counts live in the database cache table
+)
+# Modules inside those folders that are not: who-may-do-what tables (one permission function,
+# the same on every engine; the writes they allow are the services' and the API's, tested
+# above), the CSRF check (refused before any view), and the API's schema document.
+ENGINE_INDEPENDENT = (
+    "tests/accounts/test_permissions.py",
+    "tests/api/test_openapi.py",
+    "tests/api/test_roles.py",
+    "tests/desk/test_csrf.py",
+    "tests/desk/test_roles.py",
+)
+# Database-sensitive by definition.
+POSTGRES_MARKERS = ("postgres", "postgres_only")
+
+
+def is_db_sensitive(item: pytest.Item) -> bool:
+    if any(item.get_closest_marker(name) for name in ("db_sensitive", *POSTGRES_MARKERS)):
+        return True
+    path = item.path.relative_to(item.config.rootpath).as_posix()
+    return path.startswith(DB_SENSITIVE) and not path.startswith(ENGINE_INDEPENDENT)
+
+
+# First, so that ``-m db_sensitive`` (applied by pytest's own hook) sees the marks.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked postgres_only belong to the PostgreSQL pass: leave them out of the other."""
+    """Mark the database-sensitive tests; leave postgres_only ones out of the SQLite pass."""
     from django.conf import settings
+
+    for item in items:
+        if is_db_sensitive(item):
+            item.add_marker(pytest.mark.db_sensitive)
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return

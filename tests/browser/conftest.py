@@ -24,6 +24,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Error,
     Page,
+    Response,
     Route,
     sync_playwright,
 )
@@ -115,6 +116,18 @@ class Reader:
         page = self.context.new_page()
         page.goto(self.server.base + path, **goto)
         return page
+
+    def open_following(self, path: str, **goto: Any) -> Page:
+        """A new page on ``path`` whose live stream has answered: from then on the stream is
+        fixed at the page's seq, and every later change reaches the page."""
+        page = self.context.new_page()
+        with page.expect_response(_is_stream):
+            page.goto(self.server.base + path, **goto)
+        return page
+
+
+def _is_stream(response: Response) -> bool:
+    return urlsplit(response.url).path.endswith("/events")
 
 
 def _off_machine(url: str) -> bool:

@@ -18,6 +18,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _wait_until_listening(port: int, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def test_the_embed_snippet_shows_the_live_blog_in_an_iframe_that_resizes_itself(
     newsroom, serve, reader_factory, tmp_path: Path
 ):
@@ -38,7 +50,7 @@ def test_the_embed_snippet_shows_the_live_blog_in_an_iframe_that_resizes_itself(
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(0.5)
+        _wait_until_listening(port)
         reader = reader_factory(server)
         page = reader.context.new_page()
         page.goto(f"http://127.0.0.1:{port}/article.html")

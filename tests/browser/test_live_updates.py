@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry
-from bulletin.blogs.validation import BlogFields, EntryFields
 from tests.browser.conftest import Stopwatch, api
 from tests.realtime.conftest import Newsroom, api_publish
 from tests.realtime.support import Server
@@ -217,8 +217,7 @@ def test_a_dropped_stream_shows_reconnecting_then_catches_up(newsroom, reader_fa
     first = serve()
     reader = reader_factory(first)
     reader.watch.network_may_fail = True
-    page = reader.open(_page_path(newsroom))
-    page.wait_for_timeout(300)  # let the stream open
+    page = reader.open_following(_page_path(newsroom))
 
     first.kill()
     page.wait_for_selector("#connection:not([hidden])", timeout=WAIT_MS)

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry
-from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.reader.stream import PAGE_SIZE
 from tests.browser.conftest import DESKTOP, MOBILE, artifacts_dir
 from tests.realtime.conftest import Newsroom, api_publish
@@ -85,18 +85,16 @@ def test_no_page_logs_a_console_error_or_asks_another_host(newsroom, serve, read
     server = serve()
     reader = reader_factory(server)
     slug = newsroom.blog.slug
-    paths = [
-        "/",
+    # Each page is read once loaded (its scripts have run, times are localised) and, if it
+    # follows the blog, once its stream has answered: an error on the way would be logged.
+    reader.open("/", wait_until="load").close()
+    for path in [
         f"/live/{slug}",
         f"/live/{slug}?before={entries[5].pk}",
         f"/live/{slug}/e/{entries[-2].pk}",
         f"/live/{slug}/embed",
-    ]
-
-    for path in paths:
-        page = reader.open(path, wait_until="load")
-        page.wait_for_timeout(300)  # the stream opens, times are localised
-        page.close()
+    ]:
+        reader.open_following(path, wait_until="load").close()
 
     assert reader.watch.errors == []
     assert reader.watch.external == []
@@ -116,7 +114,7 @@ def test_an_embed_loads_its_frame_only_after_a_click(newsroom, serve, reader_fac
     assert holder.locator("iframe").count() == 0
     assert page.locator(f"#entry-{post.pk} .entry__embed button").count() == 0  # no frame URL
     assert page.locator(f"#entry-{post.pk} .entry__embed a").is_visible()
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(300)  # nothing may ask YouTube before the click: a wait for nothing
     assert reader.watch.external == []
 
     load.focus()
@@ -127,7 +125,7 @@ def test_an_embed_loads_its_frame_only_after_a_click(newsroom, serve, reader_fac
     assert (frame.get_attribute("src") or "").startswith(
         "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     )
-    page.wait_for_timeout(300)
+    holder.frame_locator("iframe").locator("p").wait_for()  # the stand-in answered the frame
     assert reader.watch.external
     assert all(u.startswith("https://www.youtube-nocookie.com/") for u in reader.watch.external)
 
@@ -142,8 +140,7 @@ def test_screenshots_at_desktop_and_mobile_widths(
     _storm(newsroom)
     server = serve()
     reader = reader_factory(server, viewport=viewport, color_scheme=scheme)
-    page = reader.open(f"/live/{newsroom.blog.slug}")
-    page.wait_for_timeout(300)
+    page = reader.open_following(f"/live/{newsroom.blog.slug}")
 
     folder = artifacts_dir()
     page.screenshot(path=folder / f"live-{name}.png", full_page=True)
@@ -162,8 +159,8 @@ def test_hostile_captions_credits_bylines_and_embed_urls_never_run_in_the_browse
     import base64
 
     from bulletin.blogs import services
+    from bulletin.blogs.fields import EntryFields
     from bulletin.blogs.models import Media
-    from bulletin.blogs.validation import EntryFields
 
     hostile = (
         '<script>window.pwned = 1</script><img src="data:," onerror="window.pwned = 1">'

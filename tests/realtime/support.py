@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from prometheus_client.parser import text_string_to_metric_families
+
+from bulletin.metrics import OPEN_READERS
 
 START_SECONDS = 30
 
@@ -34,6 +41,14 @@ def database_url() -> str:
     return f"postgres://{user}@{host}/{settings['NAME']}"
 
 
+@functools.cache
+def own_data_dir() -> str:
+    """A data folder for this pytest process's servers: var/ is shared by every worker."""
+    folder = tempfile.mkdtemp(prefix=f"bulletin-test-data-{os.getpid()}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @dataclass
 class Server:
     """`bulletin serve` in a subprocess, against the test database."""
@@ -51,7 +66,13 @@ class Server:
 
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BULLETIN_")}
-        env.update({"BULLETIN_DATABASE_URL": database_url(), "BULLETIN_LOG_LEVEL": "warning"})
+        env.update(
+            {
+                "BULLETIN_DATABASE_URL": database_url(),
+                "BULLETIN_DATA_DIR": own_data_dir(),
+                "BULLETIN_LOG_LEVEL": "warning",
+            }
+        )
         env.update(self.env)
         self.process = subprocess.Popen(
             [
@@ -101,6 +122,30 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def wait_for_readers(server: Server, slug: str, count: int, timeout: float = 10) -> None:
+    """Wait until the server's hubs hold ``count`` readers of the blog (its /metrics says so).
+
+    A stream's headers come before its reader joins the hub: a test about what the hub does
+    with readers it already holds waits for this, instead of sleeping.
+    """
+
+    def held() -> float:
+        with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as response:
+            text = response.read().decode()
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == OPEN_READERS and sample.labels.get("blog") == slug
+        )
+
+    deadline = time.monotonic() + timeout
+    while held() != count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server never held {count} readers of {slug}")
+        time.sleep(0.02)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,13 +11,13 @@ from django.db import connection
 
 from bulletin.blogs import services
 from bulletin.blogs.events import change_committed
-from bulletin.blogs.validation import EntryFields
+from bulletin.blogs.fields import EntryFields
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.brokers.postgres import PostgresBroker
 from bulletin.realtime.brokers.redis import RedisBroker, channel_for
 from tests.conftest import require_service
 from tests.realtime.conftest import api_publish
-from tests.realtime.support import SSEClient
+from tests.realtime.support import SSEClient, wait_for_readers
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 READERS = 8  # spread over the workers by the kernel
@@ -54,7 +53,10 @@ def _publishing_through(broker: Broker) -> Iterator[None]:
 
 
 def _readers(server, blog) -> list[SSEClient]:
-    return [SSEClient(server.port, f"/live/{blog.slug}/events") for _ in range(READERS)]
+    """Readers the server's hubs hold: what reaches them now comes through the broker."""
+    readers = [SSEClient(server.port, f"/live/{blog.slug}/events") for _ in range(READERS)]
+    wait_for_readers(server, blog.slug, READERS)
+    return readers
 
 
 def _all_receive(readers: list[SSEClient], headlines: list[str]) -> None:
@@ -66,7 +68,6 @@ def _all_receive(readers: list[SSEClient], headlines: list[str]) -> None:
 def test_redis_broker_fans_out_across_two_workers(newsroom, serve, redis_url):
     server = serve(workers=2, redis_url=redis_url)
     readers = _readers(server, newsroom.blog)
-    time.sleep(0.5)
     for n in range(3):
         api_publish(server, newsroom, f"via redis {n}")
     _all_receive(readers, [f"via redis {n}" for n in range(3)])
@@ -75,7 +76,6 @@ def test_redis_broker_fans_out_across_two_workers(newsroom, serve, redis_url):
 def test_a_change_whose_redis_message_was_lost_is_backfilled(newsroom, serve, redis_url):
     server = serve(workers=2, redis_url=redis_url)
     readers = _readers(server, newsroom.blog)
-    time.sleep(0.5)
     # This write's message never reaches Redis (nobody publishes it) ...
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="lost"))
     # ... the next one does: hubs see the gap in seq and read the missing change from the log.
@@ -91,7 +91,6 @@ def test_a_change_whose_redis_message_was_lost_is_backfilled(newsroom, serve, re
 def test_dbtail_broker_serves_two_workers_on_sqlite_without_any_service(newsroom, serve):
     server = serve(workers=2, broker="dbtail", dbtail_interval_ms="100")
     readers = _readers(server, newsroom.blog)
-    time.sleep(0.5)
     for n in range(3):
         services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline=f"tail {n}"))
     api_publish(server, newsroom, "tail api")
@@ -103,7 +102,6 @@ def test_postgres_broker_wakes_two_workers_with_listen_notify(newsroom, serve):
     assert connection.vendor == "postgresql"
     server = serve(workers=2, broker="postgres")
     readers = _readers(server, newsroom.blog)
-    time.sleep(0.5)
     gen = _publishing_through(PostgresBroker(connection.settings_dict))
     next(gen)
     try:

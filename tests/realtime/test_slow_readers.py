@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from bulletin.blogs import services
-from bulletin.blogs.validation import EntryFields
-from tests.realtime.support import SSEClient
+from bulletin.blogs.fields import EntryFields
+from tests.realtime.support import SSEClient, wait_for_readers
 
 ENTRIES = 40
 BODY = "<p>" + "Water is over the quay wall and still rising. " * 1900 + "</p>"  # ~90 KB
@@ -16,7 +16,7 @@ def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(ne
     server = serve(broker="dbtail", dbtail_interval_ms="20")
     stalled = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events", read_buffer=4096)
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
-    time.sleep(0.3)
+    wait_for_readers(server, newsroom.blog.slug, 2)
 
     published_at = []
     received = []

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import LiveBlog
-from bulletin.blogs.validation import EntryFields
 from tests.realtime.conftest import api_publish
-from tests.realtime.support import SSEClient
+from tests.realtime.support import SSEClient, wait_for_readers
 
 
 def _seq(blog: LiveBlog) -> int:
@@ -71,8 +70,8 @@ def test_reader_that_misses_five_changes_gets_exactly_those_five_on_reconnect(ne
 def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, serve):
     server = serve(broker="dbtail", dbtail_interval_ms="50")
     entry = services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="v1"))
+    # Its headers are read: the stream's seq is fixed, later changes will reach it.
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
-    time.sleep(0.3)
 
     # Each step is read before the next: a reader that lags behind would get only the
     # present (a later change of the same entry or header supersedes an earlier one).
@@ -137,7 +136,7 @@ def test_keepalive_comments_arrive_on_an_idle_stream(newsroom, serve):
 def test_ended_coverage_closes_streams_and_stops_reconnects(newsroom, serve):
     server = serve(broker="dbtail", dbtail_interval_ms="50")
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
-    time.sleep(0.3)
+    wait_for_readers(server, newsroom.blog.slug, 1)  # an open stream the hub holds
     services.end_coverage(newsroom.editor, newsroom.blog)
 
     events = reader.events(1)
@@ -175,7 +174,7 @@ def test_a_page_newer_than_this_workers_hub_waits_for_it_instead_of_reloading(ne
     # the database, as a worker does for the few milliseconds its broker takes.
     server = serve()
     watching = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
-    time.sleep(0.3)  # the blog's channel is open at the current seq
+    wait_for_readers(server, newsroom.blog.slug, 1)  # the blog's channel is open at this seq
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="elsewhere"))
     page_seq = _seq(newsroom.blog)  # what a page rendered now says
 

@@ -25,8 +25,8 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from bulletin.accounts.models import User
 from bulletin.blogs import media, services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import BlogFields, EntryFields
 from tests.browser.conftest import (  # noqa: F401  (fixtures)
     Reader,
     _orm_beside_playwright,
@@ -241,7 +241,8 @@ class Watched:
     dialogs: list[str]
 
 
-def open_watched(reader: Reader, path: str) -> Watched:
+def open_watched(reader: Reader, path: str, following: bool = False) -> Watched:
+    """The page on ``path``, its dialogs watched; ``following``: once its live stream answered."""
     page = reader.context.new_page()
     dialogs: list[str] = []
 
@@ -250,7 +251,11 @@ def open_watched(reader: Reader, path: str) -> Watched:
         dialog.dismiss()
 
     page.on("dialog", dismiss)
-    page.goto(reader.server.base + path, wait_until="load")
+    if following:
+        with page.expect_response(lambda answer: answer.url.split("?")[0].endswith("/events")):
+            page.goto(reader.server.base + path, wait_until="load")
+    else:
+        page.goto(reader.server.base + path, wait_until="load")
     return Watched(page, dialogs)
 
 
@@ -391,9 +396,8 @@ def test_hostile_text_pushed_live_never_runs_on_an_open_reader_or_desk_page(
     server = start(serve, data_dir)
     reader = reader_of(server, room)
     slug = room.blog.slug
-    reading = open_watched(reader, f"/live/{slug}")
-    working = open_watched(reader, f"/desk/{slug}/")
-    reading.page.wait_for_timeout(300)  # both streams open
+    reading = open_watched(reader, f"/live/{slug}", following=True)
+    working = open_watched(reader, f"/desk/{slug}/", following=True)
 
     created = api(
         server,
