@@ -7,8 +7,8 @@ from typing import Any
 
 from bulletin.accounts.models import ApiToken, Membership, User
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import BlogFields, EntryFields
 
 _numbers = itertools.count(1)
 
@@ -26,7 +26,7 @@ class Factory:
         number = next(_numbers)
         values: dict[str, Any] = {"slug": f"blog-{number}", "title": f"Blog {number} Live Updates"}
         values.update(fields)
-        blog = services.create_blog(owner, BlogFields(**values))
+        blog = services.create_blog(owner, BlogFields.read(values))
         if live:
             blog = services.go_live(owner, blog)
         return blog
@@ -45,7 +45,7 @@ class Factory:
         by = by or self.owner_of(blog)
         values: dict[str, Any] = {"headline": "Water levels rising", "body": "<p>Update.</p>"}
         values.update(fields)
-        return services.create_entry(by, blog, EntryFields(**values), status=status)
+        return services.create_entry(by, blog, EntryFields.read(values), status=status)
 
     def token(self, user: User, scopes: list[str] | None = None) -> str:
         _token, raw = ApiToken.issue(user, "test token", scopes)

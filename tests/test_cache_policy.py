@@ -12,7 +12,7 @@ from django.test import Client
 
 from bulletin.accounts.models import Role
 from bulletin.blogs import services
-from bulletin.blogs.validation import EntryFields
+from bulletin.blogs.fields import EntryFields
 from tests.factories import Factory
 
 PRIVATE = "private, no-store"

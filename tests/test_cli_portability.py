@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import EntryFields
 from tests.blogs.portable import image_for, rich_blog
 
 

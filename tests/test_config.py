@@ -118,3 +118,23 @@ def test_uploads_go_to_the_media_root_when_one_is_set(tmp_path):
 
     assert media_root(BULLETIN_MEDIA_ROOT=str(tmp_path / "images")) == str(tmp_path / "images")
     assert media_root(BULLETIN_DATA_DIR=str(tmp_path / "data")) == str(tmp_path / "data" / "media")
+
+
+# --- reading a setting ---------------------------------------------------------------------
+
+
+def test_code_reads_each_setting_typed_from_the_settings_in_force(settings):
+    settings.BULLETIN = {**settings.BULLETIN, "MAX_BODY_BYTES": 10}
+    assert config.current.MAX_BODY_BYTES == 10
+
+
+def test_a_setting_is_changed_by_replacing_the_mapping_never_on_the_reader():
+    with pytest.raises(AttributeError, match="replace that mapping"):
+        config.current.MAX_BODY_BYTES = 10
+
+
+def test_the_registry_is_the_typed_declarations():
+    assert config.Values.MAX_BODY_BYTES is config.BY_NAME["MAX_BODY_BYTES"]
+    loaded = config.Values.of(config.load({"BULLETIN_RATE_LIMIT_FEEDS": "off"}))
+    assert loaded.RATE_LIMIT_FEEDS is None
+    assert [setting.name for setting in config.SETTINGS][:2] == ["MODE", "SECRET_KEY"]

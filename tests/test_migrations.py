@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from bulletin.accounts.models import User
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields
 from bulletin.blogs.models import Change
-from bulletin.blogs.validation import BlogFields
 
 PROJECT_TABLES = {
     "accounts_user",
@@ -57,7 +57,7 @@ def test_the_integrity_migration_redacts_history_an_older_release_kept_public(ma
 
     from django.apps import apps
 
-    from bulletin.blogs.validation import EntryFields
+    from bulletin.blogs.fields import EntryFields
 
     migration = importlib.import_module("bulletin.blogs.migrations.0003_integrity")
     blog = make.blog()

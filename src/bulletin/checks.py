@@ -13,6 +13,7 @@ from bulletin import config
 from bulletin.blogs import demo
 from bulletin.blogs.demo_content import DEMO_BLOG
 from bulletin.blogs.models import LiveBlog
+from bulletin.config import Values
 
 
 @register(Tags.security)
@@ -60,12 +61,12 @@ def production_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
 SECRET_MIN_CHARACTERS = 50  # Django's own deploy check warns below this (security.W009)
 METRICS_TOKEN_MIN_CHARACTERS = 32
 RATE_LIMITS = (
-    "RATE_LIMIT_SIGNIN",
-    "RATE_LIMIT_STREAM",
-    "RATE_LIMIT_CHANGES",
-    "RATE_LIMIT_FEEDS",
-    "RATE_LIMIT_API_READ",
-    "RATE_LIMIT_API_WRITE",
+    Values.RATE_LIMIT_SIGNIN,
+    Values.RATE_LIMIT_STREAM,
+    Values.RATE_LIMIT_CHANGES,
+    Values.RATE_LIMIT_FEEDS,
+    Values.RATE_LIMIT_API_READ,
+    Values.RATE_LIMIT_API_WRITE,
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -73,11 +74,11 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 @register(Tags.security, deploy=True)
 def unsafe_deployment(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """Errors (never mere warnings) for settings an attacker would thank you for."""
-    values = settings.BULLETIN
+    values = config.current
     return [*_hosts_and_limits(values), *_secrets(values), *_email(), *_demo_leftovers()]
 
 
-def _hosts_and_limits(values: Any) -> list[CheckMessage]:
+def _hosts_and_limits(values: Values) -> list[CheckMessage]:
     found: list[CheckMessage] = []
     if "*" in settings.ALLOWED_HOSTS:
         found.append(
@@ -88,12 +89,11 @@ def _hosts_and_limits(values: Any) -> list[CheckMessage]:
                 id="bulletin.E010",
             )
         )
-    off = [name for name in RATE_LIMITS if values[name] is None]
+    off = [setting.env_var for setting in RATE_LIMITS if values.get(setting) is None]
     if off:
         found.append(
             Error(
-                f"rate limits must be on in production, got off: "
-                f"{', '.join(f'BULLETIN_{name}' for name in off)}",
+                f"rate limits must be on in production, got off: {', '.join(off)}",
                 hint="Remove the setting to use the default, or give a count per time (60/m).",
                 id="bulletin.E011",
             )
@@ -101,9 +101,9 @@ def _hosts_and_limits(values: Any) -> list[CheckMessage]:
     return found
 
 
-def _secrets(values: Any) -> list[CheckMessage]:
+def _secrets(values: Values) -> list[CheckMessage]:
     found: list[CheckMessage] = []
-    secret: str = values["SECRET_KEY"]
+    secret = values.SECRET_KEY
     # A missing or placeholder secret is production_settings' complaint (E002).
     weak = (
         len(secret) < SECRET_MIN_CHARACTERS
@@ -120,7 +120,7 @@ def _secrets(values: Any) -> list[CheckMessage]:
                 id="bulletin.E012",
             )
         )
-    token: str = values["METRICS_TOKEN"]
+    token = values.METRICS_TOKEN
     if token and (len(token) < METRICS_TOKEN_MIN_CHARACTERS or len(set(token)) < 10):
         found.append(
             Error(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from bulletin.ratelimit import Rate, parse_rate
+
+T = TypeVar("T")
 
 # A placeholder that only development may use; production mode refuses it.
 DEVELOPMENT_SECRET_KEY = "bulletin-development-only-secret-do-not-use-in-production"  # noqa: S105
@@ -114,301 +115,369 @@ def _parse_choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    parse: Callable[[str], Any]
-    help: str
-    secret: bool = False
+class Setting(Generic[T]):
+    """One setting: its default, how its ``BULLETIN_*`` variable is read, and what it is for.
+
+    Declared as an attribute of :class:`Values` (which gives it its name), it is also how the
+    setting is read: ``current.MAX_BODY_BYTES`` is the value in force, of the type that the
+    default and the parser agree on (mypy checks that they do; where the default alone would
+    say too little, as for ``[]``, the attribute names the type).
+    """
+
+    def __init__(
+        self, default: T, parse: Callable[[str], T], help: str, *, secret: bool = False
+    ) -> None:
+        self.name = ""
+        self.default = default
+        self.parse = parse
+        self.help = help
+        self.secret = secret
+
+    def __set_name__(self, owner: type[Values], name: str) -> None:
+        self.name = name
 
     @property
     def env_var(self) -> str:
         return f"BULLETIN_{self.name}"
 
+    @overload
+    def __get__(self, values: None, owner: type[Values]) -> Setting[T]: ...
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "MODE",
+    @overload
+    def __get__(self, values: Values, owner: type[Values]) -> T: ...
+
+    def __get__(self, values: Values | None, owner: type[Values]) -> Setting[T] | T:
+        if values is None:
+            return self  # on the class: the declaration itself (for the registry)
+        return cast(T, values.source()[self.name])
+
+    def __set__(self, values: Values, value: T) -> None:
+        raise AttributeError(
+            f"{self.name} is read from settings.BULLETIN: replace that mapping to change it"
+        )
+
+
+def _rate_limit(count: int, seconds: int, help: str) -> Setting[Rate | None]:
+    """A limit of ``count`` per ``seconds`` by default; ``off`` in its variable lifts it."""
+    return Setting(Rate(count, seconds), parse_rate, help)
+
+
+class Values:
+    """Every setting as a typed attribute, declared once here: name, type, default and help.
+
+    An instance reads its ``source()`` mapping at each access, so that tests which replace
+    ``settings.BULLETIN`` (pytest-django's ``settings`` fixture, ``override_settings``) are
+    seen at once. :data:`current` reads Django's ``settings.BULLETIN``; nothing else reads a
+    Bulletin setting.
+    """
+
+    MODE = Setting(
         "development",
         _parse_choice("development", "production"),
         "development (debug pages, placeholder secret allowed) or production (refuses unsafe "
         "settings at start-up).",
-    ),
-    Setting(
-        "SECRET_KEY",
+    )
+
+    SECRET_KEY = Setting(
         "",
         str,
         "Signs sessions and CSRF tokens. Required in production: a long random string.",
         secret=True,
-    ),
-    Setting(
-        "DATABASE_URL",
+    )
+
+    DATABASE_URL = Setting(
         "sqlite:///var/bulletin.sqlite3",
         str,
         "Where the data lives: sqlite:///relative/path, sqlite:////absolute/path or "
         "postgres://user:password@host:5432/name. SQLite runs in WAL mode.",
-    ),
-    Setting(
-        "REDIS_URL",
+    )
+
+    REDIS_URL = Setting(
         "",
         str,
         "redis://host:6379/0 to fan changes out to several worker processes through Redis. "
         "Empty: no Redis.",
-    ),
-    Setting(
-        "ALLOWED_HOSTS",
+    )
+
+    ALLOWED_HOSTS = Setting(
         ["127.0.0.1", "localhost", "[::1]"],
         _parse_list,
         "Comma-separated host names this site answers to.",
-    ),
-    Setting(
-        "SITE_URL",
+    )
+
+    SITE_URL = Setting(
         "http://127.0.0.1:8000",
         str,
         "The public address of the site, used for absolute links; links to any other host "
         'are treated as external (rel="noopener noreferrer nofollow").',
-    ),
-    Setting(
-        "CSRF_TRUSTED_ORIGINS",
+    )
+
+    CSRF_TRUSTED_ORIGINS: Setting[list[str]] = Setting(
         [],
         _parse_list,
         "Comma-separated origins (scheme://host[:port]) allowed to send unsafe requests, "
         "needed behind a TLS-terminating proxy.",
-    ),
-    Setting(
-        "BROKER",
+    )
+
+    BROKER = Setting(
         "auto",
         _parse_choice("auto", "memory", "redis", "postgres", "dbtail"),
         "How changes reach every worker process: auto (redis when BULLETIN_REDIS_URL is set, "
         "memory for one worker, else postgres LISTEN/NOTIFY or dbtail polling), memory, "
         "redis, postgres or dbtail.",
-    ),
-    Setting(
-        "SSE_KEEPALIVE_SECONDS",
+    )
+
+    SSE_KEEPALIVE_SECONDS = Setting(
         15,
         _parse_int,
         "Seconds between keepalive comments on idle live streams (proxies close silent ones).",
-    ),
-    Setting(
-        "DBTAIL_INTERVAL_MS",
+    )
+
+    DBTAIL_INTERVAL_MS = Setting(
         200,
         _parse_int,
         "How often the dbtail broker polls the change log, in milliseconds.",
-    ),
-    Setting(
-        "WORKERS",
+    )
+
+    WORKERS = Setting(
         1,
         _parse_int,
         "Worker processes `bulletin serve` runs (its --workers option sets this for workers).",
-    ),
-    Setting(
-        "EMBED_ORIGINS",
+    )
+
+    EMBED_ORIGINS = Setting(
         ["*"],
         _parse_list,
         "Comma-separated origins (https://news.example) allowed to show live blogs in an "
         "iframe through the embed snippet; * allows any site.",
-    ),
-    Setting(
-        "PUBLISHER_NAME",
+    )
+
+    PUBLISHER_NAME = Setting(
         "Bulletin",
         str,
         "The newsroom's name, for feeds and search engines' publisher field.",
-    ),
-    Setting(
-        "DATA_DIR",
+    )
+
+    DATA_DIR = Setting(
         "var",
         str,
         "Folder for the SQLite file, uploaded media and demo credentials.",
-    ),
-    Setting(
-        "MEDIA_ROOT",
+    )
+
+    MEDIA_ROOT = Setting(
         "",
         str,
         "Folder for uploaded images (served at /media/; behind nginx, by nginx). Empty: "
         "BULLETIN_DATA_DIR/media.",
-    ),
-    Setting(
-        "WITHHELD_MEDIA_ROOT",
+    )
+
+    WITHHELD_MEDIA_ROOT = Setting(
         "",
         str,
         "Folder, outside the media folder, where the images of deleted and unpublished entries "
         "are moved so that nobody can fetch them (an entry published again brings its image "
         "back; a takedown deletes the files for good). Empty: BULLETIN_DATA_DIR/withheld-media.",
-    ),
-    Setting(
-        "CDN_PURGE_URLS",
+    )
+
+    CDN_PURGE_URLS: Setting[list[str]] = Setting(
         [],
         _parse_http_urls,
         "Comma-separated URLs that get a POST with the purge keys (Surrogate-Key and Cache-Tag "
         'headers, JSON {"keys": [...]}) after every deletion, unpublishing or takedown, so that '
         "a CDN drops its copies at once (docs/operations.md, Takedown). Empty: no purge.",
         secret=True,
-    ),
-    Setting(
-        "TIME_ZONE",
+    )
+
+    TIME_ZONE = Setting(
         "UTC",
         str,
         "Default time zone for new live blogs (IANA name, e.g. Europe/London).",
-    ),
-    Setting(
-        "LANGUAGE",
+    )
+
+    LANGUAGE = Setting(
         "en",
         str,
         "Default language for new live blogs.",
-    ),
-    Setting(
-        "MAX_BODY_BYTES",
+    )
+
+    MAX_BODY_BYTES = Setting(
         100_000,
         _parse_int,
         "Largest entry body accepted, in bytes of HTML.",
-    ),
-    Setting(
-        "MEDIA_MAX_BYTES",
+    )
+
+    MEDIA_MAX_BYTES = Setting(
         20_000_000,
         _parse_int,
         "Largest image upload accepted, in bytes.",
-    ),
-    Setting(
-        "MEDIA_MAX_PIXELS",
+    )
+
+    MEDIA_MAX_PIXELS = Setting(
         40_000_000,
         _parse_int,
         "Largest image accepted, in pixels (width times height), checked before decoding so that "
         "a small file cannot unpack into gigabytes: 40 million takes a 50-megapixel camera's "
         "pictures and decodes to at most about 160 MB.",
-    ),
-    Setting(
-        "MEDIA_DECODES_PER_WORKER",
+    )
+
+    MEDIA_DECODES_PER_WORKER = Setting(
         2,
         _parse_count,
         "Images one worker process decodes at once; more uploads wait for a turn (up to 30 s, "
         "then 429 + Retry-After). With MEDIA_MAX_PIXELS this bounds a worker's image memory. "
         "0: no bound.",
-    ),
-    Setting(
-        "MEDIA_UPLOADS_PER_USER",
+    )
+
+    MEDIA_UPLOADS_PER_USER = Setting(
         1,
         _parse_count,
         "Uploads one person may have being decoded at once, counted across workers in the "
         "shared cache; one more is refused with 429 + Retry-After. 0: no bound.",
-    ),
-    Setting(
-        "EMAIL_URL",
+    )
+
+    EMAIL_URL = Setting(
         "console:",
         _parse_email_url,
         "How email (password resets, invitations) leaves: console: prints it to the log, "
         "memory: keeps it in memory (tests), smtp://user:password@host:587?tls=1 sends it "
         "through an SMTP server (?ssl=1 for implicit TLS; percent-encode special characters).",
         secret=True,
-    ),
-    Setting(
-        "EMAIL_FROM",
+    )
+
+    EMAIL_FROM = Setting(
         "Bulletin <bulletin@localhost>",
         str,
         "The sender of Bulletin's email, e.g. Newsroom desk <desk@news.example>.",
-    ),
-    Setting(
-        "TRUSTED_PROXY_COUNT",
+    )
+
+    TRUSTED_PROXY_COUNT = Setting(
         0,
         _parse_count,
         "How many reverse proxies stand in front of Bulletin and append to X-Forwarded-For; "
         "sign-in throttling and rate limits then take the client address from that header. "
         "0: trust no such header and use the connection's address.",
-    ),
-    Setting(
-        "RATE_LIMIT_SIGNIN",
-        Rate(20, 60),
-        parse_rate,
+    )
+
+    RATE_LIMIT_SIGNIN = _rate_limit(
+        20,
+        60,
         "Sign-in and password-reset requests (POST) per client address, counted across all "
         "workers in the shared cache: a count per time such as 20/m, or off.",
-    ),
-    Setting(
-        "RATE_LIMIT_PASSWORD_CHANGE",
-        Rate(5, 900),
-        parse_rate,
+    )
+
+    RATE_LIMIT_PASSWORD_CHANGE = _rate_limit(
+        5,
+        900,
         "Wrong current passwords on the change-password page per person, counted across all "
         "workers in the shared cache; over it the page answers 429 (even to the right password) "
         "until the window ends: a count per time such as 5/15m, or off.",
-    ),
-    Setting(
-        "STREAMS_PER_CLIENT",
+    )
+
+    STREAMS_PER_CLIENT = Setting(
         20,
         _parse_count,
         "Live streams (SSE) one client address may hold open at once, per worker process; one "
         "more is refused with 429 + Retry-After (nginx limit_conn caps across workers). "
         "0: no cap.",
-    ),
-    Setting(
-        "DESK_STREAMS_PER_USER",
+    )
+
+    DESK_STREAMS_PER_USER = Setting(
         5,
         _parse_count,
         "Desk live streams one person may hold open at once (tabs), per worker process; one "
         "more is refused with 429 + Retry-After. 0: no cap.",
-    ),
-    Setting(
-        "HEADER_TIMEOUT_SECONDS",
+    )
+
+    HEADER_TIMEOUT_SECONDS = Setting(
         10,
         _parse_count,
         "Seconds a connection may take to send a whole request line and headers (from "
         "connecting, or from the first byte of the next request on a kept-alive connection) "
         "before `bulletin serve` closes it. 0: no limit.",
-    ),
-    Setting(
-        "RATE_LIMIT_STREAM",
-        Rate(60, 10),
-        parse_rate,
+    )
+
+    RATE_LIMIT_STREAM = _rate_limit(
+        60,
+        10,
         "Live-stream (SSE) connections opened per client address, per worker process: a count "
         "per time such as 60/10s, or off.",
-    ),
-    Setting(
-        "RATE_LIMIT_CHANGES",
-        Rate(1200, 60),
-        parse_rate,
+    )
+
+    RATE_LIMIT_CHANGES = _rate_limit(
+        1200,
+        60,
         "Requests to the polling feed (/live/{slug}/changes) per client address, per worker "
         "process, or off.",
-    ),
-    Setting(
-        "RATE_LIMIT_FEEDS",
-        Rate(300, 60),
-        parse_rate,
+    )
+
+    RATE_LIMIT_FEEDS = _rate_limit(
+        300,
+        60,
         "Atom, RSS and JSON Feed requests per client address, per worker process, or off.",
-    ),
-    Setting(
-        "RATE_LIMIT_API_READ",
-        Rate(1200, 60),
-        parse_rate,
+    )
+
+    RATE_LIMIT_API_READ = _rate_limit(
+        1200,
+        60,
         "API reads per token (per client address without one), per worker process, or off.",
-    ),
-    Setting(
-        "RATE_LIMIT_API_WRITE",
-        Rate(300, 60),
-        parse_rate,
+    )
+
+    RATE_LIMIT_API_WRITE = _rate_limit(
+        300,
+        60,
         "API writes per token (per signed-in person for the desk's session), per worker "
         "process, or off.",
-    ),
-    Setting(
-        "LOG_LEVEL",
+    )
+
+    LOG_LEVEL = Setting(
         "INFO",
         _parse_choice("debug", "info", "warning", "error"),
         "Log level: debug, info, warning or error.",
-    ),
-    Setting(
-        "LOG_FORMAT",
+    )
+
+    LOG_FORMAT = Setting(
         "plain",
         _parse_choice("plain", "json"),
         "How log lines look: plain text, or json (one JSON object per line, for log shippers).",
-    ),
-    Setting(
-        "METRICS_TOKEN",
+    )
+
+    METRICS_TOKEN = Setting(
         "",
         str,
         "Lets a Prometheus server that is not on this machine read /metrics with "
         "Authorization: Bearer <token>. Empty: /metrics answers loopback clients only.",
         secret=True,
-    ),
+    )
+
+    def __init__(self, source: Callable[[], Mapping[str, Any]]) -> None:
+        self.source = source
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Values:
+        """Typed access to settings already loaded (``settings.py`` while Django starts)."""
+        return cls(lambda: values)
+
+    def get(self, setting: Setting[T]) -> T:
+        """The value of a setting picked at run time (``Values.RATE_LIMIT_FEEDS``)."""
+        return setting.__get__(self, Values)
+
+
+def _django_settings() -> Mapping[str, Any]:
+    # Imported here, not at the top: settings.py imports this module, and mypy's Django plugin
+    # makes django.conf depend on settings.py; a top-level import would have mypy check
+    # settings.py before it knows the types declared here.
+    from django.conf import settings
+
+    return settings.BULLETIN
+
+
+# The settings in force: ``config.current.MAX_BODY_BYTES``.
+current = Values(_django_settings)
+SETTINGS: tuple[Setting[Any], ...] = tuple(
+    value for value in vars(Values).values() if isinstance(value, Setting)
 )
 
-BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}
+BY_NAME: Mapping[str, Setting[Any]] = {setting.name: setting for setting in SETTINGS}
 
 
 def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -429,10 +498,11 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return values
 
 
-def unsafe_for_production(values: Mapping[str, Any]) -> list[str]:
+def unsafe_for_production(loaded: Mapping[str, Any]) -> list[str]:
     """Say what in these settings makes production mode unsafe; empty when all is well."""
+    values = Values.of(loaded)
     problems = []
-    secret = values["SECRET_KEY"]
+    secret = values.SECRET_KEY
     if not secret or secret == DEVELOPMENT_SECRET_KEY:
         problems.append(
             "BULLETIN_SECRET_KEY must be set to a long random string in production, got "
@@ -443,8 +513,8 @@ def unsafe_for_production(values: Mapping[str, Any]) -> list[str]:
             "BULLETIN_SECRET_KEY must be at least 40 characters with at least 10 different "
             f"characters, got {len(secret)} characters"
         )
-    if not str(values["SITE_URL"]).startswith("https://"):
+    if not values.SITE_URL.startswith("https://"):
         problems.append(
-            f"BULLETIN_SITE_URL must start with https:// in production, got {values['SITE_URL']!r}"
+            f"BULLETIN_SITE_URL must start with https:// in production, got {values.SITE_URL!r}"
         )
     return problems

@@ -1,8 +1,9 @@
 """The one error hierarchy of Bulletin.
 
-Services raise these; the API renders every one of them in one JSON shape
-(``{"error": {"code", "message", "fields"}}``) and the CLI prints the message on one line.
-Messages say what was expected and what came.
+Services raise these; every JSON answer renders them in one shape, built by :func:`error_body`
+(``{"error": {"code", "message", "fields"}}``; :mod:`bulletin.error_responses` sends it from
+Django and from the realtime edge) and the CLI prints the message on one line. Messages say
+what was expected and what came.
 
     BulletinError                 500 (never raised directly)
     ├── ValidationFailed          400 validation_error
@@ -21,7 +22,25 @@ Messages say what was expected and what came.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
+
+
+def error_body(
+    code: str,
+    message: str,
+    *,
+    fields: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The one JSON error shape: ``fields`` (field → what is wrong) only when there are some;
+    ``extra`` beside them (e.g. ``current_revision`` of a conflict)."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = dict(fields)
+    if extra:
+        body.update(extra)
+    return {"error": body}
 
 
 class BulletinError(Exception):
@@ -41,11 +60,12 @@ class BulletinError(Exception):
         self.extra = extra or {}
 
     def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        body.update(self.extra)
-        return {"error": body}
+        return error_body(self.code, self.message, fields=self.fields, extra=self.extra)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers every answer carrying this error must have."""
+        return {}
 
 
 class ValidationFailed(BulletinError):
@@ -112,10 +132,10 @@ class RateLimited(BulletinError):
         wait = max(1, math.ceil(seconds))
         return cls(f"{what}; try again in {wait} s", retry_after=wait)
 
-
-def retry_after(error: RateLimited) -> dict[str, str]:
-    """The header that goes with a 429: when to try again, in whole seconds."""
-    return {"Retry-After": str(error.retry_after)}
+    @property
+    def headers(self) -> dict[str, str]:
+        """When to try again, in whole seconds."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(BulletinError):

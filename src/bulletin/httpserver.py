@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 
-from django.conf import settings
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from bulletin import config
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
@@ -40,7 +41,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def _arm_head_deadline(self) -> None:
-        seconds: int = settings.BULLETIN["HEADER_TIMEOUT_SECONDS"]
+        seconds = config.current.HEADER_TIMEOUT_SECONDS
         if seconds > 0:
             self._head_deadline = self.loop.call_later(seconds, self._head_too_slow)
 

@@ -12,7 +12,6 @@ import contextlib
 import glob
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
-from bulletin.realtime.hub import HubObserver
+from bulletin.lazy import once
 
 if TYPE_CHECKING:
     from prometheus_client import Counter, Gauge, Histogram
@@ -84,40 +83,10 @@ class Metrics:
         )
 
 
-_lock = threading.Lock()
-_metrics: Metrics | None = None
-
-
+@once
 def metrics() -> Metrics:
-    """This process's metrics, made on first use."""
-    global _metrics
-    with _lock:
-        if _metrics is None:
-            _metrics = Metrics()
-        return _metrics
-
-
-class HubMetrics(HubObserver):
-    """Tells Prometheus what the hub does: once per broadcast, never once per reader."""
-
-    def __init__(self, target: Metrics) -> None:
-        self.metrics = target
-        self._readers: dict[str, Gauge] = {}
-
-    def broadcast(self, seconds: float) -> None:
-        self.metrics.broadcast_seconds.observe(seconds)
-
-    def slow_reader_dropped(self) -> None:
-        self.metrics.slow_readers_dropped.inc()
-
-    def backfill(self) -> None:
-        self.metrics.backfills.inc()
-
-    def readers(self, slug: str, count: int) -> None:
-        gauge = self._readers.get(slug)
-        if gauge is None:
-            gauge = self._readers[slug] = self.metrics.open_readers.labels(slug)
-        gauge.set(count)
+    """This process's metrics, made on first use (prometheus_client refuses a metric twice)."""
+    return Metrics()
 
 
 # --- exposition ---------------------------------------------------------------------------

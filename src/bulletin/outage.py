@@ -13,8 +13,9 @@ import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
+from bulletin.error_responses import error_response
 from bulletin.errors import ServiceUnavailable
 
 logger = logging.getLogger("bulletin.outage")
@@ -51,7 +52,7 @@ def log(where: str, exc: BaseException) -> None:
 def response(path: str) -> HttpResponse:
     """503 for ``path``: the API's error shape under /api/, a short page that retries elsewhere."""
     if path.startswith(API_PREFIX):
-        return JsonResponse(error().as_dict(), status=503, headers=HEADERS)
+        return error_response(error(), headers=HEADERS)
     return HttpResponse(PAGE, status=503, content_type="text/html; charset=utf-8", headers=HEADERS)
 
 

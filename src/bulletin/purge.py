@@ -23,9 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-from bulletin import surrogate
+from bulletin import config, surrogate
 from bulletin.blogs.events import Removal
 
 logger = logging.getLogger("bulletin.purge")
@@ -51,7 +49,7 @@ def _where(url: str) -> str:
 
 def purge_removed(sender: object, removal: Removal, **kwargs: object) -> None:
     """Receiver of ``entry_removed``: purge the blog's and the entry's keys, if purging is on."""
-    urls: list[str] = settings.BULLETIN["CDN_PURGE_URLS"]
+    urls = config.current.CDN_PURGE_URLS
     if urls:
         start_purge(urls, surrogate.keys_for(removal.blog_id, removal.entry_id))
 

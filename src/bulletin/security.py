@@ -18,6 +18,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.utils.deprecation import MiddlewareMixin
 
+from bulletin import config
 from bulletin.blogs.embeds import FRAME_ORIGINS
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def content_security_policy() -> str:
 
 def embed_frame_ancestors() -> dict[str, list[str]]:
     """The CSP replacement for the embed page: the sites allowed to frame it."""
-    origins: list[str] = settings.BULLETIN["EMBED_ORIGINS"]
+    origins = config.current.EMBED_ORIGINS
     return {"frame-ancestors": list(origins) or [NONE]}
 
 

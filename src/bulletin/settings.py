@@ -17,19 +17,20 @@ from django.core.exceptions import ImproperlyConfigured
 from bulletin import config, security
 
 BULLETIN = config.load()
-PRODUCTION = BULLETIN["MODE"] == "production"
+_bulletin = config.Values.of(BULLETIN)  # typed: what is read below, as the app reads it
+PRODUCTION = _bulletin.MODE == "production"
 
 if PRODUCTION:
     _problems = config.unsafe_for_production(BULLETIN)
     if _problems:
         raise ImproperlyConfigured("refusing to start in production mode: " + "; ".join(_problems))
 
-DATA_DIR = Path(BULLETIN["DATA_DIR"]).resolve()
-SECRET_KEY = BULLETIN["SECRET_KEY"] or config.DEVELOPMENT_SECRET_KEY
+DATA_DIR = Path(_bulletin.DATA_DIR).resolve()
+SECRET_KEY = _bulletin.SECRET_KEY or config.DEVELOPMENT_SECRET_KEY
 DEBUG = not PRODUCTION
-ALLOWED_HOSTS: list[str] = BULLETIN["ALLOWED_HOSTS"]
-CSRF_TRUSTED_ORIGINS: list[str] = BULLETIN["CSRF_TRUSTED_ORIGINS"]
-SITE_URL: str = BULLETIN["SITE_URL"].rstrip("/")
+ALLOWED_HOSTS: list[str] = _bulletin.ALLOWED_HOSTS
+CSRF_TRUSTED_ORIGINS: list[str] = _bulletin.CSRF_TRUSTED_ORIGINS
+SITE_URL: str = _bulletin.SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     # Before the admin: its registration/*.html templates would hide the desk's sign-in pages.
@@ -130,7 +131,20 @@ def _database(url: str) -> dict[str, Any]:
         # Tests use a real file (not shared-cache memory) so threads see real locking.
         db["TEST"] = {"NAME": str(name.with_name(name.stem + "-test.sqlite3"))}
     elif db["ENGINE"] == "django.db.backends.postgresql":
-        db.setdefault("OPTIONS", {})
+        # Across a network partition (packets dropped, nothing refused) a connection attempt
+        # or a query would wait minutes for TCP to give up, and so would every request behind
+        # it: give up after 5 s, so the request answers 503 and Retry-After. And a transaction
+        # whose worker was cut off mid-way would keep the blog's row locked, stalling every
+        # other worker's writes, until PostgreSQL noticed the dead client: it ends such a
+        # transaction after 10 s idle (ours run their statements back to back).
+        # bench/cluster.py and tests/cluster measure both (docs/benchmarks.md).
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": 5,
+                "tcp_user_timeout": 5000,
+                "options": "-c idle_in_transaction_session_timeout=10000",
+            }
+        )
         db["CONN_HEALTH_CHECKS"] = True
     else:
         raise ImproperlyConfigured(
@@ -139,7 +153,7 @@ def _database(url: str) -> dict[str, Any]:
     return db
 
 
-DATABASES = {"default": _database(BULLETIN["DATABASE_URL"])}
+DATABASES = {"default": _database(_bulletin.DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "shared": counts every worker process must see (the sign-in rate limit): Redis when there
@@ -150,10 +164,10 @@ CACHES: dict[str, dict[str, Any]] = {
     "shared": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": BULLETIN["REDIS_URL"],
+            "LOCATION": _bulletin.REDIS_URL,
             "KEY_PREFIX": "bulletin",
         }
-        if BULLETIN["REDIS_URL"]
+        if _bulletin.REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "bulletin_cache",
@@ -179,9 +193,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "/desk/login/"
-LOGIN_REDIRECT_URL = "/desk/"
-LOGOUT_REDIRECT_URL = "/desk/login/"
+# Route names (urls.py), which Django reverses: /desk/login/ and /desk/.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "desk"
+LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling (django-axes 8): 5 failures for one username from one address lock that
 # pair out for 15 minutes; attempts live in the database, so every worker process sees them.
@@ -194,7 +209,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "bulletin.accounts.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "bulletin.accounts.signin.client_ip"
 
-_email = config.email_settings(BULLETIN["EMAIL_URL"])
+_email = config.email_settings(_bulletin.EMAIL_URL)
 EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
 EMAIL_HOST: str = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT: int = _email.get("EMAIL_PORT", 25)
@@ -204,7 +219,7 @@ EMAIL_USE_TLS: bool = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL: bool = _email.get("EMAIL_USE_SSL", False)
 # A stuck mail server must not hold a sign-in page (or an invitation's transaction) for ever.
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL: str = BULLETIN["EMAIL_FROM"]
+DEFAULT_FROM_EMAIL: str = _bulletin.EMAIL_FROM
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
@@ -219,13 +234,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 300
 MEDIA_URL = "/media/"
-MEDIA_ROOT = (
-    Path(BULLETIN["MEDIA_ROOT"]).resolve() if BULLETIN["MEDIA_ROOT"] else DATA_DIR / "media"
-)
+MEDIA_ROOT = Path(_bulletin.MEDIA_ROOT).resolve() if _bulletin.MEDIA_ROOT else DATA_DIR / "media"
 # Image files nobody may fetch any more (their entries were deleted or unpublished).
 WITHHELD_MEDIA_ROOT = (
-    Path(BULLETIN["WITHHELD_MEDIA_ROOT"]).resolve()
-    if BULLETIN["WITHHELD_MEDIA_ROOT"]
+    Path(_bulletin.WITHHELD_MEDIA_ROOT).resolve()
+    if _bulletin.WITHHELD_MEDIA_ROOT
     else DATA_DIR / "withheld-media"
 )
 if WITHHELD_MEDIA_ROOT.is_relative_to(MEDIA_ROOT):
@@ -236,7 +249,7 @@ if WITHHELD_MEDIA_ROOT.is_relative_to(MEDIA_ROOT):
     )
 
 # Request bodies: an entry body may be 100 KB of HTML; leave room for the rest of the JSON.
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(1_000_000, BULLETIN["MAX_BODY_BYTES"] * 4)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(1_000_000, _bulletin.MAX_BODY_BYTES * 4)
 
 # A working day on the desk; Django rotates the session key at every sign-in.
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -265,10 +278,8 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "bulletin.logs.JsonFormatter"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": BULLETIN["LOG_FORMAT"]}
-    },
-    "root": {"handlers": ["console"], "level": BULLETIN["LOG_LEVEL"]},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _bulletin.LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": _bulletin.LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},

@@ -7,20 +7,20 @@ as plain text, sign-in as a page. Rates come from the ``BULLETIN_RATE_LIMIT_*`` 
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 
+from bulletin import config
 from bulletin.accounts.models import hash_token
-from bulletin.accounts.signin import client_ip
+from bulletin.accounts.signin import client_ip, rate_limited_page
+from bulletin.config import Values
+from bulletin.error_responses import error_response
 from bulletin.errors import RateLimited
 from bulletin.ratelimit import Limiter, Rate, SharedLimiter, address_key
 
@@ -35,14 +35,6 @@ def _bearer(request: HttpRequest) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
-
-
-def _json_refusal(error: RateLimited) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(error.as_dict()), status=error.status, content_type="application/json"
-    )
-    response["Retry-After"] = str(error.retry_after)
-    return response
 
 
 class RateLimitMiddleware(MiddlewareMixin):
@@ -101,8 +93,9 @@ class RateLimitMiddleware(MiddlewareMixin):
 
     def _api(self, request: HttpRequest) -> HttpResponseBase | None:
         write = request.method not in SAFE_METHODS
-        name = "RATE_LIMIT_API_WRITE" if write else "RATE_LIMIT_API_READ"
-        rate: Rate | None = settings.BULLETIN[name]
+        setting = Values.RATE_LIMIT_API_WRITE if write else Values.RATE_LIMIT_API_READ
+        name = setting.name
+        rate = config.current.get(setting)
         if rate is None:
             return None
         limiter = self._limiter(name, rate)
@@ -115,13 +108,13 @@ class RateLimitMiddleware(MiddlewareMixin):
             token_key = hash_token(token)
             wait = limiter.wait(token_key)
             if wait:
-                return _json_refusal(
+                return error_response(
                     RateLimited.after(wait, f"{what} with this token: {rate.describe()}")
                 )
             # Not seen working lately: it may be made up, so the address's 401s count.
             wait = 0.0 if token_key in limiter else failures.wait(address_part)
             if wait:
-                return _json_refusal(
+                return error_response(
                     RateLimited.after(
                         wait,
                         f"too many API requests with unknown tokens from this address: "
@@ -136,41 +129,39 @@ class RateLimitMiddleware(MiddlewareMixin):
             key, whose = f"address:{address_part}", "from this address"
         wait = limiter.hit(key)
         if wait:
-            return _json_refusal(RateLimited.after(wait, f"{what} {whose}: {rate.describe()}"))
+            return error_response(RateLimited.after(wait, f"{what} {whose}: {rate.describe()}"))
         return None
 
     def _feed(self, request: HttpRequest) -> HttpResponseBase | None:
-        rate: Rate | None = settings.BULLETIN["RATE_LIMIT_FEEDS"]
-        address = client_ip(request)
-        if rate is None or address is None:
+        rate = config.current.RATE_LIMIT_FEEDS
+        if rate is None:
             return None
-        wait = self._limiter("RATE_LIMIT_FEEDS", rate).hit(address_key(address))
+        wait = _wait_by_address(request, self._limiter("RATE_LIMIT_FEEDS", rate))
         if not wait:
             return None
         error = RateLimited.after(
             wait, f"too many feed requests from this address: {rate.describe()}"
         )
-        response = HttpResponse(
-            error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8"
+        return HttpResponse(
+            error.message + "\n",
+            status=error.status,
+            content_type="text/plain; charset=utf-8",
+            headers=error.headers,
         )
-        response["Retry-After"] = str(error.retry_after)
-        return response
 
     def _sign_in(self, request: HttpRequest) -> HttpResponseBase | None:
-        rate: Rate | None = settings.BULLETIN["RATE_LIMIT_SIGNIN"]
-        address = client_ip(request)
-        if rate is None or address is None:
+        rate = config.current.RATE_LIMIT_SIGNIN
+        if rate is None:
             return None
-        limiter = SharedLimiter("signin", rate, clock=self.wall_clock)
-        wait = limiter.hit(address_key(address))
+        wait = _wait_by_address(request, SharedLimiter("signin", rate, clock=self.wall_clock))
         if not wait:
             return None
         error = RateLimited.after(wait, "too many sign-in requests from this address")
-        response = render(
-            request,
-            "registration/rate_limited.html",
-            {"seconds": error.retry_after, "rate": rate},
-            status=error.status,
-        )
-        response["Retry-After"] = str(error.retry_after)
-        return response
+        return rate_limited_page(request, "registration/rate_limited.html", error, rate)
+
+
+def _wait_by_address(request: HttpRequest, limiter: Limiter | SharedLimiter) -> float:
+    """Count the request against its client's address: the seconds to wait, 0 to go on (and
+    always 0 without an address to tell clients apart: a unix socket without a proxy)."""
+    address = client_ip(request)
+    return limiter.hit(address_key(address)) if address is not None else 0.0

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("desk/", include("bulletin.accounts.urls")),
     path("desk/", include("bulletin.desk.urls")),
+    path("desk/", include("bulletin.extract.urls")),  # builds on the desk: mounted apart
     path("", include("bulletin.reader.urls")),
-    re_path(r"^media/(?P<path>.+)$", media),
+    re_path(r"^media/(?P<path>.+)$", media, name="media"),
 ]

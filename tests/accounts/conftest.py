@@ -11,3 +11,14 @@ def _fast_password_hashing(settings):
 def _media_root(settings, tmp_path):
     # Cases that describe images upload one first: into this test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def blog(make):
+    return make.blog()
+
+
+@pytest.fixture
+def owner(make, blog):
+    """The blog's owner (its one member)."""
+    return make.owner_of(blog)

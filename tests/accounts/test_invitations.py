@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
-from bulletin.accounts.invitations import change_role, invite, remove_member
+from bulletin.accounts.invitations import invite
+from bulletin.accounts.members import remove_member, set_role
 from bulletin.accounts.models import Membership, Role, User
 from bulletin.errors import (
     InvalidState,
@@ -24,16 +25,6 @@ NEW_PASSWORD = "river-delta-lantern-42"
 
 def counts() -> tuple[int, int]:
     return User.objects.count(), Membership.objects.count()
-
-
-@pytest.fixture
-def blog(make):
-    return make.blog()
-
-
-@pytest.fixture
-def owner(make, blog):
-    return make.owner_of(blog)
 
 
 def test_an_existing_colleague_is_found_by_username_whatever_its_case(make, blog, owner):
@@ -235,7 +226,7 @@ def test_the_last_owner_cannot_be_removed(blog, owner):
 
 def test_the_last_owner_cannot_be_demoted_by_a_role_change_or_an_invitation(blog, owner):
     with pytest.raises(InvalidState):
-        change_role(owner, blog, owner, "editor")
+        set_role(owner, blog, owner, "editor")
     with pytest.raises(InvalidState):
         invite(owner, blog, owner.username, "contributor")
     assert Membership.objects.get(blog=blog, user=owner).role == Role.OWNER
@@ -243,7 +234,7 @@ def test_the_last_owner_cannot_be_demoted_by_a_role_change_or_an_invitation(blog
 
 def test_an_owner_may_step_down_once_there_is_another(make, blog, owner):
     other = make.member(blog, "owner")
-    change_role(owner, blog, owner, "editor")
+    set_role(owner, blog, owner, "editor")
     assert Membership.objects.get(blog=blog, user=owner).role == Role.EDITOR
     with pytest.raises(InvalidState):
         remove_member(other, blog, other)

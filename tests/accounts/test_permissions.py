@@ -17,12 +17,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.utils import timezone
 
+from bulletin.accounts import members
 from bulletin.accounts.models import Role, User
 from bulletin.accounts.permissions import Action, can, can_create_blogs, require, role_of
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.media import save_image
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from tests.blogs.portable import picture_upload
 from tests.blogs.support import writes_nothing
@@ -93,9 +94,15 @@ def archive_blog(n):
 
 
 @case(OWNER)
-def add_member(n):
+def set_role(n):
     newcomer = n.make.user()
-    return lambda actor: services.add_member(actor, n.blog, newcomer, Role.EDITOR)
+    return lambda actor: members.set_role(actor, n.blog, newcomer, Role.EDITOR)
+
+
+@case(OWNER)
+def remove_member(n):
+    colleague = n.make.member(n.blog, Role.CONTRIBUTOR)
+    return lambda actor: members.remove_member(actor, n.blog, colleague)
 
 
 @case(EDITORS)
@@ -327,7 +334,6 @@ def test_no_write_service_is_missing_from_the_matrix():
         "end_coverage",
         "archive_blog",
         "set_key_points",
-        "add_member",
         "create_entry",
         "describe_image",
         "publish_entry",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Change, LiveBlog
-from bulletin.blogs.validation import EntryFields
 from tests.api.support import error_of, json_of
 
 

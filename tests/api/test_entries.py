@@ -339,3 +339,28 @@ def test_unpinning_an_entry_that_is_not_pinned_leaves_the_pinned_one(desk, make)
 
     assert response.status_code == 204
     assert LiveBlog.objects.get(pk=desk.blog.pk).pinned_entry_id == pinned.pk
+
+
+# --- the subtitle (a standfirst under the headline) -----------------------------------------
+
+
+def test_a_subtitle_is_written_read_and_edited_like_the_headline(desk):
+    created = json_of(
+        desk.api.post(
+            f"{desk.path}/entries", {"headline": "Quay closed", "subtitle": "  Until  noon "}
+        ),
+        201,
+    )
+    path = f"{desk.path}/entries/{created['id']}"
+
+    assert created["subtitle"] == "Until noon"
+    assert 'class="entry__subtitle">Until noon<' in created["html"]
+    edited = json_of(desk.api.patch(path, {"subtitle": "Until six"}, if_match="1"))
+    assert (edited["headline"], edited["subtitle"]) == ("Quay closed", "Until six")
+
+
+def test_a_subtitle_over_300_characters_is_refused_with_its_length(desk):
+    with writes_nothing():
+        error = error_of(desk.api.post(f"{desk.path}/entries", {"subtitle": "s" * 301}), 400)
+
+    assert error["fields"] == {"subtitle": "must be at most 300 characters, got 301"}

@@ -55,7 +55,7 @@ def test_twelve_key_points_fit_and_a_thirteenth_is_refused(desk):
         )
 
     assert error["code"] == "validation_error"
-    assert error["fields"] == {"key_points": "must hold at most 12 items, got 13"}
+    assert error["fields"] == {"key_points": "must hold at most 12 points, got 13"}
 
 
 def test_a_key_point_may_not_link_to_a_draft(desk, make):
@@ -79,4 +79,4 @@ def test_an_empty_key_point_is_refused(desk):
             desk.api.put(f"{desk.path}/key-points", {"key_points": [{"text": "  "}]}), 400
         )
 
-    assert error["fields"] == {"key_points[0]": "must not be empty"}
+    assert error["fields"] == {"key_points[0].text": "must not be empty"}

@@ -26,6 +26,13 @@ PATHS = {
     "/api/v1/blogs/{slug}/entries/{entry_id}/pin": {"post", "delete"},
     "/api/v1/blogs/{slug}/changes": {"get"},
     "/api/v1/blogs/{slug}/media": {"post"},
+    "/api/v1/blogs/{slug}/assist/similar": {"post"},
+    "/api/v1/blogs/{slug}/assist/key-points": {"get"},
+    "/api/v1/blogs/{slug}/assist/key-points/{key}/accept": {"post"},
+    "/api/v1/blogs/{slug}/assist/key-points/{key}/dismiss": {"post"},
+    "/api/v1/blogs/{slug}/assist/settings": {"get", "put"},
+    "/api/v1/blogs/{slug}/quotes": {"get"},
+    "/api/v1/blogs/{slug}/topics": {"get"},
 }
 
 

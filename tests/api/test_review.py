@@ -11,8 +11,8 @@ import pytest
 
 from bulletin.accounts.models import Role
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry
-from bulletin.blogs.validation import EntryFields
 from tests.api.support import error_of, json_of, writes_nothing
 
 

@@ -13,10 +13,10 @@ from PIL import Image
 
 from bulletin.accounts.models import Role, User
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.media import save_image
 from bulletin.blogs.models import Entry, LiveBlog, Media
 from bulletin.blogs.services import describe_image
-from bulletin.blogs.validation import BlogFields, EntryFields
 from tests.factories import Factory
 
 

@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from bulletin.accounts.models import Role
 from bulletin.blogs import services
 from bulletin.blogs.changelog import lock_blog
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Activity, Change, Entry, EntryRevision, LiveBlog
-from bulletin.blogs.validation import EntryFields
 from bulletin.errors import Conflict
 from tests.blogs.support import seq_of
 from tests.factories import Factory

@@ -14,9 +14,9 @@ import pytest
 
 from bulletin.accounts.models import Membership, Role
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields
 from bulletin.blogs.media import save_image
 from bulletin.blogs.models import ChangeKind, Entry, LiveBlog, Media
-from bulletin.blogs.validation import BlogFields
 from bulletin.errors import PermissionDenied
 from tests.blogs.portable import picture_upload
 from tests.blogs.support import seq_of, writes_nothing

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, Media
 from bulletin.blogs.rendering import entry_json, render_entry
-from bulletin.blogs.validation import EntryFields
 
 # 14:32 UTC on a winter day is 09:32 in New York and 15:32 in Berlin.
 MOMENT = datetime(2026, 1, 27, 14, 32, tzinfo=UTC)
@@ -230,6 +230,7 @@ def test_entry_json_has_every_field_readers_and_the_api_use(make):
         "revision": 1,
         "status": "published",
         "headline": "Quay flooded",
+        "subtitle": "",
         "body": "<p>Deep water.</p>",
         "authors": [{"id": author.pk, "name": "Ana Reporter"}],
         "image": {

@@ -14,9 +14,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from bulletin import config
 from bulletin.accounts.models import Membership, Role
 from bulletin.blogs import services
 from bulletin.blogs.events import ChangeEvent, change_committed
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import (
     BlogStatus,
     Change,
@@ -28,7 +30,6 @@ from bulletin.blogs.models import (
     LiveBlog,
 )
 from bulletin.blogs.rendering import entry_json, pinned_copy_html
-from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from tests.blogs.support import seq_of, the_one_change_after, writes_nothing
 from tests.factories import Factory
@@ -85,8 +86,8 @@ def test_create_blog_makes_a_draft_owned_by_its_creator_and_logs_change_one(make
 def test_create_blog_takes_time_zone_and_language_from_the_site_defaults(make, settings):
     blog = services.create_blog(make.staff(), BlogFields(slug="defaults", title="Defaults"))
 
-    assert blog.timezone == settings.BULLETIN["TIME_ZONE"]
-    assert blog.language == settings.BULLETIN["LANGUAGE"]
+    assert blog.timezone == config.current.TIME_ZONE
+    assert blog.language == config.current.LANGUAGE
 
 
 def test_create_blog_with_a_taken_slug_is_a_conflict_and_writes_nothing(make):
@@ -174,7 +175,9 @@ def test_update_blog_with_an_unknown_time_zone_is_refused_and_writes_nothing(mak
     blog = make.blog()
 
     with writes_nothing(), pytest.raises(ValidationFailed):
-        services.update_blog(make.owner_of(blog), blog, BlogFields(timezone="Mars/Olympus"))
+        services.update_blog(
+            make.owner_of(blog), blog, BlogFields.read({"timezone": "Mars/Olympus"})
+        )
 
 
 def test_update_blog_moving_coverage_end_before_its_start_is_refused(make):

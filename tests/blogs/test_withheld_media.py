@@ -18,8 +18,8 @@ from PIL import Image
 
 from bulletin.accounts.models import User
 from bulletin.blogs import media, services, withheld
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry, LiveBlog, Media
-from bulletin.blogs.validation import BlogFields, EntryFields
 from tests.factories import Factory
 
 

@@ -264,6 +264,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "action": ENTRY_ACTIONS,
     "uidb64": ("MQ",),
     "token": ("set-password",),
+    "key": ("no-such-suggestion",),  # a key-point suggestion (bulletin.assist)
 }
 
 

@@ -480,3 +480,25 @@ def test_a_preview_of_a_bad_form_answers_in_json(team: Team) -> None:
     assert response.json()["error"]["fields"] == {
         "related_url": "must be an http(s) URL, got 'ftp://quay'"
     }
+
+
+def test_a_subtitle_is_composed_shown_under_the_headline_and_edited(team: Team) -> None:
+    client = _signed_in(team.owner)
+
+    _compose(client, team, action="publish", headline="Quay closed", subtitle="Until noon")
+
+    entry = Entry.objects.get(blog=team.blog)
+    assert entry.subtitle == "Until noon"
+    assert '<p class="entry__subtitle">Until noon</p>' in reader_page(team.blog.slug)
+    edit = client.get(f"/desk/{team.blog.slug}/entries/{entry.pk}/edit")
+    assert 'name="subtitle" value="Until noon"' in edit.content.decode()
+
+
+def test_a_subtitle_over_300_characters_is_shown_next_to_its_field(team: Team) -> None:
+    client = _signed_in(team.owner)
+
+    with changes_nothing():
+        response = _compose(client, team, action="publish", headline="Quay", subtitle="s" * 301)
+
+    assert response.status_code == 400
+    assert field_error(response, "subtitle") == "must be at most 300 characters, got 301"

@@ -11,8 +11,8 @@ from django.test import Client
 
 from bulletin.accounts.models import Role, User
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Change, Entry, LiveBlog
-from bulletin.blogs.validation import EntryFields
 from tests.desk.conftest import Team
 from tests.desk.support import changes_nothing, followed, form_fields, reader_page, text
 from tests.factories import Factory

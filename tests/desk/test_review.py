@@ -13,8 +13,8 @@ from django.test import Client
 
 from bulletin.accounts.models import User
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Change, Entry
-from bulletin.blogs.validation import EntryFields
 from tests.desk.conftest import Team
 from tests.desk.support import changes_nothing, followed, reader_page, text
 from tests.factories import Factory

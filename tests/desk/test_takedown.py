@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry
-from bulletin.blogs.validation import EntryFields
 from tests.desk.conftest import Team
 from tests.desk.support import (
     changes_nothing,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Change, Entry, EntryStatus, LiveBlog
-from bulletin.blogs.validation import BlogFields, EntryFields
 from tests.blogs.support import seq_of
 from tests.factories import Factory
 from tests.integrity.support import (

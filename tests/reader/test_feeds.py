@@ -11,9 +11,9 @@ import feedparser
 import pytest
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, LiveBlog, Media
 from bulletin.blogs.queries import public_blog
-from bulletin.blogs.validation import EntryFields
 from bulletin.reader import feeds
 
 SITE = "http://127.0.0.1:8000"

@@ -8,7 +8,7 @@ import pytest
 
 from bulletin.accounts.models import User
 from bulletin.blogs import services
-from bulletin.blogs.validation import BlogFields, EntryFields
+from bulletin.blogs.fields import BlogFields, EntryFields
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from bulletin.blogs import services
-from bulletin.blogs.validation import EntryFields
+from bulletin.blogs.fields import EntryFields
 from bulletin.reader.cache import pages
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "bulletin" / "locale"

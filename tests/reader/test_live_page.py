@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bulletin.blogs import services
-from bulletin.blogs.validation import EntryFields
+from bulletin.blogs.fields import EntryFields
 from bulletin.reader import stream
 from bulletin.reader.cache import pages
 

@@ -12,9 +12,9 @@ from django.template import Context, Template
 from django.utils.safestring import SafeString
 
 from bulletin.blogs import services
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry, LiveBlog, Media
 from bulletin.blogs.queries import public_blog
-from bulletin.blogs.validation import BlogFields, EntryFields
 from bulletin.reader import seo
 
 SITE = "http://127.0.0.1:8000"

@@ -14,7 +14,7 @@ from django.test import Client
 from playwright.sync_api import Browser, Dialog, Page
 
 from bulletin.blogs import services
-from bulletin.blogs.validation import EntryFields
+from bulletin.blogs.fields import EntryFields
 from tests.browser.conftest import _orm_beside_playwright, browser  # noqa: F401  (fixtures)
 from tests.factories import Factory
 from tests.security.support import XSS_TEXTS

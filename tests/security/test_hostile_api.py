@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from bulletin import config
 from bulletin.accounts.models import ApiToken, Scope, hash_token
 from bulletin.blogs import media, services
 from bulletin.blogs.models import Entry, Media
@@ -101,6 +102,7 @@ RECIPES: dict[str, Recipe] = {
 # Fields that hold words a person writes: hostile text there is stored as text.
 TEXT_FIELDS = {
     "headline",
+    "subtitle",
     "body",
     "embed_title",
     "embed_description",
@@ -367,7 +369,7 @@ def test_ten_thousand_characters_in_a_field_are_refused_with_the_length_or_kept_
 
 
 def test_a_body_over_its_byte_limit_is_refused_with_its_size(newsroom):
-    limit = settings.BULLETIN["MAX_BODY_BYTES"]
+    limit = config.current.MAX_BODY_BYTES
     for route in (r for r in JSON_WRITES if ("body",) in string_fields(r)):
         target = prepare(newsroom, route)
         body = with_value(target.recipe.body or {}, ("body",), "é" * (limit // 2 + 1))

@@ -15,8 +15,8 @@ from django.test import Client
 
 from bulletin.accounts.models import User
 from bulletin.blogs import media, services
+from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, KeyPoint, LiveBlog, Media
-from bulletin.blogs.validation import EntryFields
 from bulletin.desk.models import Editing
 from tests.security.conftest import Newsroom
 from tests.security.support import (

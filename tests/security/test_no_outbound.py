@@ -65,7 +65,7 @@ def test_the_cdn_purge_calls_out_with_urllib_request_only():
     purge = Path(bulletin.__file__).parent / PURGE_MODULE
     assert _http_clients(purge) == PURGE_CLIENT
     # It takes its URLs from the operator's setting, never from an argument a request fills.
-    assert 'settings.BULLETIN["CDN_PURGE_URLS"]' in purge.read_text()
+    assert "config.current.CDN_PURGE_URLS" in purge.read_text()
 
 
 def test_the_check_sees_an_http_client_import(tmp_path: Path):

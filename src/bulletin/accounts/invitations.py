@@ -1,12 +1,13 @@
-"""Who works on a live blog: invite colleagues (new ones by email), change roles, remove them.
+"""Invite colleagues to a live blog: found by username or email, new ones by email.
 
-Every change keeps at least one owner on the blog, so that someone can always manage it.
+The role itself is given by :mod:`bulletin.accounts.members`, which keeps an owner on the blog.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -17,17 +18,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from bulletin.accounts.members import Actor, set_role
 from bulletin.accounts.models import Membership, Role, User
 from bulletin.accounts.permissions import Action, require
 from bulletin.accounts.signin import link_lifetime
-from bulletin.blogs.models import LiveBlog
-from bulletin.blogs.services import Actor, add_member
-from bulletin.errors import InvalidState, NotFound, ValidationFailed
+from bulletin.errors import ValidationFailed
+from bulletin.links import absolute_reverse
 from bulletin.text import check_storable
+
+if TYPE_CHECKING:
+    from bulletin.blogs.models import LiveBlog
 
 logger = logging.getLogger("bulletin.accounts")
 
@@ -65,7 +68,7 @@ def _by_username(actor: Actor, blog: LiveBlog, who: str, role: str) -> Membershi
             "who",
             f"no colleague to add as {who!r}: give their email address to invite them",
         )
-    return change_role(actor, blog, found[0], role)
+    return set_role(actor, blog, found[0], role)
 
 
 def _by_email(actor: Actor, blog: LiveBlog, who: str, role: str) -> tuple[Membership | None, bool]:
@@ -90,52 +93,14 @@ def _by_email(actor: Actor, blog: LiveBlog, who: str, role: str) -> tuple[Member
         return None, False
     with transaction.atomic():
         if found:
-            membership = change_role(actor, blog, found[0], role)
+            membership = set_role(actor, blog, found[0], role)
             _send_mail(actor, blog, found[0], role, "added")
             return membership, False
         email = User.objects.normalize_email(who)
         user = User.objects.create_user(username=_free_username(email), email=email)
-        membership = add_member(actor, blog, user, role)
+        membership = set_role(actor, blog, user, role)
         _send_mail(actor, blog, user, role, "invitation")
     return membership, True
-
-
-def change_role(actor: Actor, blog: LiveBlog, user: User, role: str) -> Membership:
-    """Give a colleague a role on the blog, or a different one, keeping an owner."""
-    require(actor, blog, Action.MANAGE_MEMBERS)
-    with transaction.atomic():
-        current = Membership.objects.select_for_update().filter(blog=blog, user=user).first()
-        # An unknown role is add_member's error to report, whoever holds the role now.
-        if current is not None and role in Role.values and role != Role.OWNER:
-            _keep_an_owner(blog, current)
-        return add_member(actor, blog, user, role)
-
-
-def remove_member(actor: Actor, blog: LiveBlog, user: User) -> None:
-    """Take a colleague off the blog, unless they are its last owner."""
-    require(actor, blog, Action.MANAGE_MEMBERS)
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(blog=blog, user=user).first()
-        if membership is None:
-            raise NotFound(f"{user.get_username()!r} is not a member of this live blog")
-        _keep_an_owner(blog, membership)
-        membership.delete()
-
-
-def _keep_an_owner(blog: LiveBlog, leaving: Membership) -> None:
-    """Refuse to let the last owner stop being one (locks the owners until commit)."""
-    if leaving.role != Role.OWNER:
-        return
-    owners = list(
-        Membership.objects.select_for_update()
-        .filter(blog=blog, role=Role.OWNER)
-        .values_list("pk", flat=True)
-    )
-    if owners == [leaving.pk]:
-        raise InvalidState(
-            "a live blog needs at least one owner: make another colleague owner before "
-            f"removing {leaving.user.get_username()!r} or changing their role"
-        )
 
 
 def _free_username(email: str) -> str:
@@ -149,12 +114,11 @@ def _free_username(email: str) -> str:
 
 def _send_mail(actor: Actor, blog: LiveBlog, user: User, role: str, kind: str) -> None:
     """``invitation`` (with a link to set a password) or ``added`` (a note to sign in)."""
-    link = f"{settings.SITE_URL}{reverse('login')}"
+    link = absolute_reverse("login")
     if kind == "invitation":
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
-        path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-        link = f"{settings.SITE_URL}{path}"
+        link = absolute_reverse("password_reset_confirm", uid, token)
     context = {
         "blog": blog,
         "user": user,

@@ -17,15 +17,15 @@ import time
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
+from bulletin import config
 from bulletin.accounts.models import ApiToken, User
+from bulletin.accounts.signin import rate_limited_page
 from bulletin.errors import RateLimited
 from bulletin.ratelimit import Rate, SharedLimiter
 
@@ -40,7 +40,7 @@ clock = time.time
 
 
 def _guesses() -> SharedLimiter | None:
-    rate: Rate | None = settings.BULLETIN["RATE_LIMIT_PASSWORD_CHANGE"]
+    rate = config.current.RATE_LIMIT_PASSWORD_CHANGE
     if rate is None:
         return None
     return SharedLimiter("password-change", rate, clock=lambda: clock())
@@ -103,11 +103,4 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def _throttled(request: HttpRequest, rate: Rate, wait: float) -> HttpResponse:
     error = RateLimited.after(wait, "too many wrong current passwords")
-    response = render(
-        request,
-        "registration/password_change_throttled.html",
-        {"seconds": error.retry_after, "rate": rate},
-        status=error.status,
-    )
-    response["Retry-After"] = str(error.retry_after)
-    return response
+    return rate_limited_page(request, "registration/password_change_throttled.html", error, rate)

@@ -13,7 +13,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from bulletin.accounts.models import Membership, Role
-from bulletin.blogs.models import EntryStatus
 from bulletin.errors import NotAuthenticated, PermissionDenied
 
 if TYPE_CHECKING:
@@ -32,6 +31,8 @@ class Action(StrEnum):
     READ_ALL_DRAFTS = "read every draft of"  # everyone's drafts, submissions, scheduled entries
     PUBLISH = "publish on"  # publish, approve, schedule, edit or delete any entry
     CURATE = "curate"  # pin, key events, key points
+    # Reject or fix quotes, rename, merge or hide topics, show them to readers (bulletin.extract).
+    CHECK_QUOTES_TOPICS = "check the quotes and topics of"
     TAKE_DOWN = "take down entries of"  # remove an entry and every public trace of it
     READ_WITHHELD = "read the withheld history of"  # the text of taken-down entries (owners)
     RUN_COVERAGE = "start or end coverage of"
@@ -48,6 +49,7 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.READ_ALL_DRAFTS,
             Action.PUBLISH,
             Action.CURATE,
+            Action.CHECK_QUOTES_TOPICS,
             Action.TAKE_DOWN,
             Action.RUN_COVERAGE,
         }
@@ -97,7 +99,7 @@ def may_see_entry(
 ) -> bool:
     """Whether the entry exists for this person (a published one does for anyone who sees the
     blog; an unpublished one for its writer on the desk and for editors and owners)."""
-    if entry.status == EntryStatus.PUBLISHED:
+    if entry.is_public:
         return True
     held = role_of(user, blog) if role == _UNKNOWN else role
     if role_allows(held, Action.READ_ALL_DRAFTS):
@@ -122,8 +124,8 @@ def visible_entries(
     if role_allows(held, Action.READ_ALL_DRAFTS):
         return entries
     if role_allows(held, Action.VIEW_DESK) and user is not None:
-        return entries.filter(Q(status=EntryStatus.PUBLISHED) | Q(created_by_id=user.pk))
-    return entries.filter(status=EntryStatus.PUBLISHED)
+        return entries.filter(entries.model.PUBLIC | Q(created_by_id=user.pk))
+    return entries.filter(entries.model.PUBLIC)
 
 
 def can_create_blogs(user: User | AnonymousUser | None) -> bool:

@@ -18,8 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from bulletin import config
 from bulletin.accounts.models import User
-from bulletin.ratelimit import client_address
+from bulletin.errors import RateLimited
+from bulletin.ratelimit import Rate, client_address
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -28,7 +30,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return client_address(
         request.META.get("REMOTE_ADDR"),
         request.META.get("HTTP_X_FORWARDED_FOR"),
-        settings.BULLETIN["TRUSTED_PROXY_COUNT"],
+        config.current.TRUSTED_PROXY_COUNT,
     )
 
 
@@ -40,6 +42,17 @@ def link_lifetime() -> str:
         return f"{days} day{'s' if days != 1 else ''}"
     hours = max(1, math.ceil(seconds / 3600))
     return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def rate_limited_page(
+    request: HttpRequest, template: str, error: RateLimited, rate: Rate
+) -> HttpResponse:
+    """A page saying that ``rate`` was exceeded and when to try again: 429 + Retry-After."""
+    context = {"seconds": error.retry_after, "rate": rate}
+    response = render(request, template, context, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
 def lockout_response(

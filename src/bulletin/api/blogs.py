@@ -22,7 +22,6 @@ from bulletin.blogs import services
 from bulletin.blogs.models import LiveBlog
 from bulletin.blogs.queries import PUBLIC_BLOG_STATUSES
 from bulletin.blogs.rendering import blog_json
-from bulletin.blogs.validation import BlogFields
 
 router = Router(tags=["blogs"])
 
@@ -49,7 +48,7 @@ def list_blogs(request: ApiRequest) -> dict[str, object]:
 @router.post("/blogs", response={201: BlogOut, **ERRORS}, auth=auth.WRITE)
 def create_blog(request: ApiRequest, payload: BlogCreateIn) -> Status[dict[str, object]]:
     """Create a live blog (in draft); you become its owner."""
-    blog = services.create_blog(request.auth, BlogFields(**payload.model_dump()))
+    blog = services.create_blog(request.auth, payload)
     return Status(201, blog_json(blog))
 
 
@@ -64,9 +63,7 @@ def read_blog(request: ApiRequest, response: HttpResponse, slug: str) -> dict[st
 def update_blog(request: ApiRequest, slug: str, payload: BlogPatchIn) -> dict[str, object]:
     """Change only the fields you send."""
     blog = lookups.blog(slug, request.auth)
-    blog = services.update_blog(
-        request.auth, blog, BlogFields(**payload.model_dump(exclude_unset=True))
-    )
+    blog = services.update_blog(request.auth, blog, payload)
     return blog_json(blog)
 
 
@@ -99,7 +96,6 @@ def read_key_points(request: ApiRequest, response: HttpResponse, slug: str) -> d
 def replace_key_points(request: ApiRequest, slug: str, payload: KeyPointsIn) -> dict[str, object]:
     """Replace the whole key points box, in the order given."""
     blog = lookups.blog(slug, request.auth)
-    points = [(point.text, point.entry_id) for point in payload.key_points]
-    blog = services.set_key_points(request.auth, blog, points)
+    blog = services.set_key_points(request.auth, blog, payload)
     data = blog_json(blog)
     return {"key_points": data["key_points"], "seq": blog.seq}

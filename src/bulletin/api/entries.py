@@ -32,7 +32,6 @@ from bulletin.api.schemas import (
 from bulletin.blogs import services
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog, Order
 from bulletin.blogs.rendering import entry_json, iso
-from bulletin.blogs.validation import EntryFields
 from bulletin.errors import NotFound, PreconditionRequired, ValidationFailed
 from bulletin.numbers import whole_number
 
@@ -49,10 +48,6 @@ def _out(entry: Entry) -> dict[str, Any]:
 def _entry(request: ApiRequest, slug: str, entry_id: int) -> Entry:
     """The entry the path names, as the caller may see it (404 otherwise)."""
     return lookups.entry(lookups.blog(slug, request.auth), entry_id, request.auth)
-
-
-def _fields(payload: EntryCreateIn | EntryPatchIn, *, exclude: set[str]) -> EntryFields:
-    return EntryFields(**payload.model_dump(exclude_unset=True, exclude=exclude))
 
 
 # --- listing with a cursor -------------------------------------------------------------
@@ -132,7 +127,7 @@ def create_entry(request: ApiRequest, slug: str, payload: EntryCreateIn) -> Stat
     entry = services.create_entry(
         request.auth,
         blog,
-        _fields(payload, exclude={"status", "scheduled_for"}),
+        payload,
         status=payload.status,
         scheduled_for=payload.scheduled_for,
     )
@@ -176,13 +171,13 @@ def update_entry(
     """Edit the fields you send; ``If-Match`` must name the revision you edited (else 409)."""
     entry = _entry(request, slug, entry_id)
     expected = _if_match(request, entry)
-    sent = payload.model_dump(exclude_unset=True)
+    sent = payload.model_fields_set
     entry = services.update_entry(
         request.auth,
         entry,
-        _fields(payload, exclude={"correction_note"}),
+        payload,
         expected_revision=expected,
-        correction_note=sent.get("correction_note"),
+        correction_note=payload.correction_note if "correction_note" in sent else None,
     )
     response["ETag"] = f'"{entry.revision}"'
     return _out(entry)

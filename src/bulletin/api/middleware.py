@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from bulletin.error_responses import json_error
 
 API_PREFIX = "/api/v1/"
 _MESSAGES = {
@@ -31,12 +32,6 @@ class ApiErrorShape:
             message = template.format(
                 method=request.method, path=request.path[:200], allow=response.get("Allow", "none")
             )
-            shaped = HttpResponse(
-                json.dumps({"error": {"code": code, "message": message}}),
-                status=response.status_code,
-                content_type="application/json",
-            )
-            if response.has_header("Allow"):
-                shaped["Allow"] = response["Allow"]
-            return shaped
+            allow = {"Allow": response["Allow"]} if response.has_header("Allow") else None
+            return json_error(response.status_code, code, message, headers=allow)
         return response

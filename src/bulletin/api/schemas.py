@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from bulletin.blogs.models import (
-    HEADLINE_MAX,
-    KEY_POINT_MAX,
-    MAX_KEY_POINTS,
-    SLUG_PATTERN,
-    TITLE_MAX,
+from bulletin.blogs.fields import (
+    BlogFields,
+    EntryCreate,
+    EntryEdit,
+    KeyEvent,
+    KeyPoints,
+    NewBlog,
+    Schedule,
+    Takedown,
 )
-from bulletin.blogs.validation import TAKEDOWN_REASON_MAX
+from bulletin.blogs.fields.kinds import Id as Id
+from bulletin.numbers import MAX_ID as MAX_ID  # the routes' bound on path and query ids
 
 
 class StrictIn(Schema):
@@ -49,11 +52,6 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-# Database ids are 64-bit; anything outside that range cannot name a row.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
 # --- errors ----------------------------------------------------------------------------
 
 
@@ -71,30 +69,16 @@ class ErrorOut(Schema):
 # --- blogs -----------------------------------------------------------------------------
 
 
-class BlogCreateIn(StrictIn):
-    slug: str = Field(max_length=100, pattern=SLUG_PATTERN, examples=["harbour-storm"])
-    title: str = Field(max_length=TITLE_MAX, examples=["Harbour storm: Live Updates"])
-    description: str = Field(default="", max_length=2000)
-    language: str = Field(default="en", max_length=16)
-    timezone: str = Field(default="UTC", max_length=64, examples=["Europe/London"])
-    order: Literal["newest_first", "oldest_first"] = "newest_first"
-    cover_image_id: Id | None = None
-    coverage_start: datetime | None = None
-    coverage_end: datetime | None = None
+# Request bodies are the field models (bulletin.blogs.fields): their limits and messages are
+# the ones the desk, the services and import files use. Named here as the API documents them.
 
 
-class BlogPatchIn(StrictIn):
+class BlogCreateIn(NewBlog):
+    pass
+
+
+class BlogPatchIn(BlogFields):
     """Send only the fields to change."""
-
-    slug: str = Field(default="", max_length=100, pattern=SLUG_PATTERN)
-    title: str = Field(default="", max_length=TITLE_MAX)
-    description: str = Field(default="", max_length=2000)
-    language: str = Field(default="en", max_length=16)
-    timezone: str = Field(default="UTC", max_length=64)
-    order: Literal["newest_first", "oldest_first"] = "newest_first"
-    cover_image_id: Id | None = None
-    coverage_start: datetime | None = None
-    coverage_end: datetime | None = None
 
 
 class MediaOut(Schema):
@@ -137,13 +121,8 @@ class BlogListOut(Schema):
     items: list[BlogOut]
 
 
-class KeyPointIn(StrictIn):
-    text: str = Field(max_length=KEY_POINT_MAX)
-    entry_id: Id | None = None
-
-
-class KeyPointsIn(StrictIn):
-    key_points: list[KeyPointIn] = Field(max_length=MAX_KEY_POINTS)
+class KeyPointsIn(KeyPoints):
+    pass
 
 
 class KeyPointsOut(Schema):
@@ -153,34 +132,13 @@ class KeyPointsOut(Schema):
 
 # --- entries ---------------------------------------------------------------------------
 
-EntryStatusIn = Literal["draft", "submitted", "scheduled", "published"]
+
+class EntryCreateIn(EntryCreate):
+    """Publish now (the default), or save as a draft, submit for review, or schedule."""
 
 
-class EntryFieldsIn(StrictIn):
-    headline: str = Field(default="", max_length=HEADLINE_MAX)
-    # The byte limit (100 KB by default) is checked by the service, which says the size.
-    body: str = ""
-    author_ids: list[Id] = Field(default_factory=list, max_length=10)
-    image_id: Id | None = None
-    embed_url: str = Field(default="", max_length=1000)
-    embed_title: str = Field(default="", max_length=300)
-    embed_description: str = Field(default="", max_length=1000)
-    related_url: str = Field(default="", max_length=1000)
-    related_title: str = Field(default="", max_length=300)
-    key_event: bool = False
-    breaking: bool = False
-    display_at: datetime | None = None
-
-
-class EntryCreateIn(EntryFieldsIn):
-    status: EntryStatusIn = "published"
-    scheduled_for: datetime | None = None
-
-
-class EntryPatchIn(EntryFieldsIn):
+class EntryPatchIn(EntryEdit):
     """Send only the fields to change, with ``If-Match: <revision>``."""
-
-    correction_note: str = Field(default="", max_length=1000)
 
 
 class AuthorOut(Schema):
@@ -209,6 +167,7 @@ class EntryOut(Schema):
     revision: int
     status: str
     headline: str
+    subtitle: str
     body: str
     authors: list[AuthorOut]
     image: MediaOut | None
@@ -231,20 +190,16 @@ class EntryPageOut(Schema):
     next_cursor: str | None
 
 
-class ScheduleIn(StrictIn):
-    scheduled_for: datetime
+class ScheduleIn(Schedule):
+    pass
 
 
-class KeyEventIn(StrictIn):
-    key_event: bool
+class KeyEventIn(KeyEvent):
+    pass
 
 
-class TakedownIn(StrictIn):
-    reason: str = Field(
-        max_length=TAKEDOWN_REASON_MAX,
-        description="Why the entry is taken down (required): kept in the desk's activity log.",
-        examples=["Court order 2026/114"],
-    )
+class TakedownIn(Takedown):
+    pass
 
 
 class TakedownOut(Schema):

@@ -24,8 +24,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 
-from django.conf import settings
-
+from bulletin import config
 from bulletin.errors import RateLimited
 
 logger = logging.getLogger("bulletin.media")
@@ -78,7 +77,7 @@ def _worker_slots(size: int) -> threading.BoundedSemaphore:
 
 @contextlib.contextmanager
 def _person_slot(user_id: int | None) -> Iterator[None]:
-    limit: int = settings.BULLETIN["MEDIA_UPLOADS_PER_USER"]
+    limit = config.current.MEDIA_UPLOADS_PER_USER
     if limit <= 0 or user_id is None:
         yield
         return
@@ -114,7 +113,7 @@ def _person_slot(user_id: int | None) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _worker_slot() -> Iterator[None]:
-    size: int = settings.BULLETIN["MEDIA_DECODES_PER_WORKER"]
+    size = config.current.MEDIA_DECODES_PER_WORKER
     if size <= 0:
         yield
         return

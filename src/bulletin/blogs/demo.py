@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from bulletin.accounts.models import Membership, Role, User
+from bulletin.accounts.members import set_role
+from bulletin.accounts.models import Role, User
 from bulletin.blogs import services
 from bulletin.blogs.demo_content import DEMO_BLOG, DemoBlog, DemoEntry
+from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import BlogFields, EntryFields
 
 ADMIN_USERNAME = "admin"
 # Where `bulletin demo` keeps the administrator's password, in plain text (development only).
@@ -101,7 +102,7 @@ def _seed_blog(admin: User, content: DemoBlog, now: datetime) -> LiveBlog:
         if user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        Membership.objects.get_or_create(blog=blog, user=user, defaults={"role": Role.EDITOR})
+        set_role(admin, blog, user, Role.EDITOR)
         authors[person.username] = user
     blog = services.go_live(admin, blog)
     pinned: Entry | None = None

@@ -18,6 +18,11 @@ change_committed = Signal()
 # (repeat fingerprints, quotations, topics) is computed here, on write, never on a read.
 entry_written = Signal()
 
+# Sent inside ``bulletin import``'s transaction once the imported blog's entries are written
+# and before they are rendered, with ``blog=LiveBlog``: the import writes rows without the
+# service layer, so what ``entry_written`` would have derived is derived here, for the blog.
+blog_imported = Signal()
+
 # Readers replay the present, never the past (docs/architecture.md): a public change is
 # superseded by the next public change of the same subject, and replays skip superseded
 # changes. An entry's subject is the entry (its `entry` and `delete` changes); the blog's

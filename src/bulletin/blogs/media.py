@@ -15,7 +15,6 @@ import io
 import os
 import re
 import struct
-import unicodedata
 import uuid
 import warnings
 import zlib
@@ -30,16 +29,15 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from bulletin import config
 from bulletin.accounts.models import User
 from bulletin.accounts.permissions import Action, require
 from bulletin.blogs import decoding
+from bulletin.blogs.fields import ImageWords
 from bulletin.blogs.models import LiveBlog, Media
 from bulletin.blogs.services.common import Actor, acting_user, require_open
 from bulletin.errors import ValidationFailed
 
-ALT_MAX = 500
-CAPTION_MAX = 1000
-CREDIT_MAX = 300
 # srcset widths; only those narrower than the original are made.
 VARIANT_WIDTHS = (320, 640, 960, 1280, 1920)
 UPLOADS_DIR = "uploads"
@@ -106,25 +104,10 @@ def save_image(
 # --- words --------------------------------------------------------------------------------
 
 
-def _clean_text(field: str, value: str, limit: int) -> str:
-    value = re.sub(r"\s+", " ", value).strip()
-    for char in value:
-        if unicodedata.category(char) == "Cc":
-            raise ValidationFailed.on(
-                field, f"must be plain text without control characters, got U+{ord(char):04X}"
-            )
-    if len(value) > limit:
-        raise ValidationFailed.on(field, f"must be at most {limit} characters, got {len(value)}")
-    return value
-
-
 def clean_words(alt: str, caption: str, credit: str, *, alt_required: bool) -> Words:
     """The words printed with an image, trimmed and checked (the alt text may be required)."""
-    words = Words(
-        alt=_clean_text("alt", alt, ALT_MAX),
-        caption=_clean_text("caption", caption, CAPTION_MAX),
-        credit=_clean_text("credit", credit, CREDIT_MAX),
-    )
+    given = ImageWords.read({"alt": alt, "caption": caption, "credit": credit})
+    words = Words(alt=given.alt, caption=given.caption, credit=given.credit)
     if alt_required and not words.alt:
         raise ValidationFailed.on(
             "alt", "must describe the image for readers who cannot see it, got nothing"
@@ -167,7 +150,7 @@ def _chunks(upload: UploadedFile | IO[bytes]) -> Iterator[bytes]:
 def _read_limited(upload: UploadedFile | IO[bytes]) -> bytes:
     """The upload's bytes, refusing before reading when its size says too much and while
     reading when it turns out longer than it said."""
-    limit: int = settings.BULLETIN["MEDIA_MAX_BYTES"]
+    limit = config.current.MEDIA_MAX_BYTES
     must = f"must be at most {_bytes(limit, limit=True)}"
     declared = getattr(upload, "size", None)
     if isinstance(declared, int) and declared > limit:
@@ -209,7 +192,7 @@ def _damaged(kind: str) -> ValidationFailed:
 
 
 def _decode(data: bytes) -> _Picture:
-    limit: int = settings.BULLETIN["MEDIA_MAX_PIXELS"]
+    limit = config.current.MEDIA_MAX_PIXELS
     # Our own limit, checked from the header, is the one that counts: Pillow's warning about
     # large images is silenced, and raised as an error only should another thread's warning
     # filters be in force. Its hard error (twice Image.MAX_IMAGE_PIXELS) still applies.

@@ -7,12 +7,15 @@ same transaction as the change itself.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEADLINE_MAX = 300
+SUBTITLE_MAX = 300
 TITLE_MAX = 200
 KEY_POINT_MAX = 280
 MAX_KEY_POINTS = 12
@@ -123,6 +126,9 @@ class Entry(models.Model):
 
     blog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="entries")
     headline = models.CharField(max_length=HEADLINE_MAX, blank=True)
+    subtitle = models.CharField(
+        max_length=SUBTITLE_MAX, blank=True, help_text="Standfirst shown under the headline."
+    )
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="entries", blank=True)
     image = models.ForeignKey(
@@ -180,6 +186,9 @@ class Entry(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == EntryStatus.PUBLISHED
+
+    # is_public as a query filter (the permission rules use it without importing this module).
+    PUBLIC: ClassVar[models.Q] = models.Q(status=EntryStatus.PUBLISHED)
 
 
 class EntryRevision(models.Model):

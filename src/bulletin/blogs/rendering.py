@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from bulletin.accounts.models import User
 from bulletin.blogs.embeds import PROVIDER_NAMES
+from bulletin.blogs.fields import plain_blog_fields
 from bulletin.blogs.models import Entry, LiveBlog, Media
 
 
@@ -21,7 +23,10 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def entry_path(entry: Entry) -> str:
-    return f"/live/{entry.blog.slug}/e/{entry.pk}"
+    """The entry's permalink; an entry not saved yet (a desk preview) has none but its blog's."""
+    if entry.pk is None:
+        return reverse("reader:live", args=[entry.blog.slug])
+    return reverse("reader:entry", args=[entry.blog.slug, entry.pk])
 
 
 def entry_anchor(entry: Entry) -> str:
@@ -74,6 +79,7 @@ def entry_json(entry: Entry, *, authors: Sequence[User] | None = None) -> dict[s
         "revision": entry.revision,
         "status": entry.status,
         "headline": entry.headline,
+        "subtitle": entry.subtitle,
         "body": entry.body,
         "authors": _authors(entry, authors),
         "image": media_json(entry.image),
@@ -93,6 +99,12 @@ def entry_json(entry: Entry, *, authors: Sequence[User] | None = None) -> dict[s
     }
 
 
+# What other apps add to an entry's <article> as data-* attributes, from rows they stored on
+# the entry's write (bulletin.extract: its topics and speakers, which readers filter by).
+# Each is registered once, in its AppConfig.ready().
+entry_attributes: list[Callable[[Entry], dict[str, str]]] = []
+
+
 def render_entry_html(entry: Entry, data: dict[str, Any] | None = None) -> str:
     """The reader HTML of one entry, rendered in the blog's language and time zone."""
     blog = entry.blog
@@ -104,6 +116,9 @@ def render_entry_html(entry: Entry, data: dict[str, Any] | None = None) -> str:
             "blogs/entry.html",
             {
                 "entry": data,
+                "data_attributes": {
+                    name: value for add in entry_attributes for name, value in add(entry).items()
+                },
                 "shown_at": timezone.localtime(shown_at, zone),
                 "shown_iso": iso(shown_at),
                 "edited_at": timezone.localtime(entry.edited_at, zone) if entry.edited_at else None,
@@ -122,12 +137,7 @@ def blog_json(blog: LiveBlog) -> dict[str, Any]:
     pinned = blog.pinned_entry
     return {
         "id": blog.pk,
-        "slug": blog.slug,
-        "title": blog.title,
-        "description": blog.description,
-        "language": blog.language,
-        "timezone": blog.timezone,
-        "order": blog.order,
+        **plain_blog_fields(blog),
         "status": blog.status,
         "cover_image": media_json(blog.cover_image),
         "coverage_start": iso(blog.coverage_start),
@@ -139,5 +149,5 @@ def blog_json(blog: LiveBlog) -> dict[str, Any]:
         "pinned_entry_html": pinned_copy_html(pinned) if pinned and pinned.is_public else None,
         "seq": blog.seq,
         "updated_at": iso(blog.updated_at),
-        "url": f"/live/{blog.slug}",
+        "url": reverse("reader:live", args=[blog.slug]),
     }

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
 
 from bulletin.accounts.models import User
 from bulletin.accounts.permissions import (
@@ -94,7 +95,7 @@ def refusal(request: HttpRequest, error: BulletinError) -> HttpResponse:
     """The page for an error no form can show next to a field."""
     if isinstance(error, NotAuthenticated):
         query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{settings.LOGIN_URL}?{query}")
+        return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
     status = error.status if isinstance(error, PermissionDenied | NotFound) else 400
     return render(request, "desk/refused.html", {"message": error.message}, status=status)
 
@@ -135,8 +136,8 @@ def desk_action(view: View) -> View:
 def back(request: HttpRequest, slug: Any = None) -> HttpResponse:
     """303 to where the button was (a same-site ``next``), else the blog's desk."""
     target = request.POST.get("next", "")
-    if not (target.startswith("/desk/") and "//" not in target and "\\" not in target):
-        target = f"/desk/{slug}/" if slug else "/desk/"
+    if not (target.startswith(reverse("desk")) and "//" not in target and "\\" not in target):
+        target = reverse("desk-blog", args=[slug]) if slug else reverse("desk")
     return see_other(target)
 
 

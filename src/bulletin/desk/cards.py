@@ -2,8 +2,9 @@
 
 Every desk member's page (and its live refresh after each change) lists up to ~100 cards;
 rendering them through the template each time was most of the desk's response time. A card
-depends only on the entry's version, the blog's pin and zone, and what the viewer may do, so
-it is kept under exactly that key. The CSRF token differs per session: the card's forms are
+depends only on the entry's version, the blog's pin and zone, and the moves the viewer may
+make (:func:`bulletin.blogs.workflow.entry_actions`, which picks its buttons), so it is kept
+under exactly that key. The CSRF token differs per session: the card's forms are
 rendered with a placeholder input and the viewer's token is put in on the way out, into those
 inputs only (never into the entry's HTML or a byline, which people write).
 """
@@ -19,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bulletin.blogs.models import Entry
+from bulletin.blogs.workflow import Move, entry_actions
 from bulletin.desk.access import Desk
 
 CARDS_KEPT = 4096
@@ -34,7 +36,12 @@ _cards: OrderedDict[Hashable, str] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(entry: Entry, desk: Desk, editing: list[str]) -> Hashable:
+def _actions(entry: Entry, desk: Desk) -> frozenset[Move]:
+    pinned = desk.blog.pinned_entry_id == entry.pk
+    return entry_actions(desk.role, desk.user.pk, entry, pinned=pinned)
+
+
+def _key(entry: Entry, desk: Desk, editing: list[str], actions: frozenset[Move]) -> Hashable:
     blog = desk.blog
     return (
         entry.pk,
@@ -47,16 +54,15 @@ def _key(entry: Entry, desk: Desk, editing: list[str]) -> Hashable:
         blog.slug,
         blog.timezone,
         blog.pinned_entry_id == entry.pk,
-        desk.may_publish,
-        desk.may_curate,
-        entry.created_by_id == desk.user.pk,
+        tuple(sorted(actions)),
         tuple(editing),
     )
 
 
 def card(entry: Entry, desk: Desk, editing: list[str], csrf_token: str) -> SafeString:
     """The entry's card on the desk, with the buttons this viewer may use."""
-    key = _key(entry, desk, editing)
+    actions = _actions(entry, desk)
+    key = _key(entry, desk, editing, actions)
     with _lock:
         html = _cards.get(key)
         if html is not None:
@@ -69,6 +75,7 @@ def card(entry: Entry, desk: Desk, editing: list[str], csrf_token: str) -> SafeS
                 "entry": entry,
                 "blog": desk.blog,
                 "desk": desk,
+                "actions": actions,
                 "csrf_input": mark_safe(_SLOT_INPUT),  # noqa: S308  (our constant)
             },
         )

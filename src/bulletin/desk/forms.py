@@ -1,7 +1,7 @@
-"""Turn the desk's form posts into the service layer's field sets.
+"""Read the desk's form posts into the field models (bulletin.blogs.fields).
 
-The services validate (and say what was expected and what came); this module only reads the
-HTML form's shape: checkboxes, ``datetime-local`` inputs in the blog's time zone, id lists.
+This module reads the HTML form's shape (checkboxes, ``datetime-local`` inputs in the blog's
+time zone, id lists); the field models check the values, with the API's messages.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from django.http import QueryDict
 from django.utils import timezone
 
+from bulletin.blogs.fields import BlogFields, EntryFields
+from bulletin.blogs.fields.kinds import is_time_zone
 from bulletin.blogs.models import Entry, LiveBlog
-from bulletin.blogs.validation import UNSET, BlogFields, EntryFields, clean_timezone
 from bulletin.errors import ValidationFailed
 from bulletin.numbers import whole_number
 
@@ -114,6 +115,7 @@ def read_entry_form(
     )
     given: dict[str, Any] = {
         "headline": post.get("headline", ""),
+        "subtitle": post.get("subtitle", ""),
         "body": post.get("body", ""),
         "image_id": image_id,
         "embed_url": post.get("embed_url", ""),
@@ -126,11 +128,13 @@ def read_entry_form(
         if may_flag or flag in post:
             given[flag] = post.get(flag) == "on"
     authors = post.getlist("authors")
-    given["author_ids"] = _ids("authors", authors) if authors else UNSET
+    if authors:
+        given["author_ids"] = _ids("authors", authors)
     if "display_at" in post:
         # Editors may correct the time readers see; empty keeps the publication time.
         shown = parse_local_time("display_at", post.get("display_at", ""), blog.timezone)
-        given["display_at"] = shown if shown is not None else UNSET
+        if shown is not None:
+            given["display_at"] = shown
     scheduled = parse_local_time("scheduled_for", post.get("scheduled_for", ""), blog.timezone)
     revision = _optional_id("revision", post.get("revision", "")) if editing else None
     if editing and revision is None:
@@ -140,7 +144,7 @@ def read_entry_form(
         )
     correction = post.get("correction_note") if editing else None
     return EntryForm(
-        fields=EntryFields(**{k: v for k, v in given.items() if v is not UNSET}),
+        fields=EntryFields.read(given),
         action=action,
         image_id=image_id,
         image=ImageWords(
@@ -161,6 +165,7 @@ def entry_form_values(entry: Entry) -> dict[str, Any]:
     embed = entry.embed or {}
     return {
         "headline": entry.headline,
+        "subtitle": entry.subtitle,
         "body": entry.body,
         "image_id": image.pk if image else "",
         "image_alt": image.alt if image else "",
@@ -192,15 +197,12 @@ def read_blog_form(post: QueryDict, zone_name: str) -> BlogFields:
             values[name] = parse_local_time(name, post.get(name, ""), _known_zone(zone, zone_name))
     if "cover_image_id" in post:
         values["cover_image_id"] = _optional_id("cover_image_id", post.get("cover_image_id", ""))
-    return BlogFields(**values)
+    return BlogFields.read(values)
 
 
 def _known_zone(candidate: str, fallback: str) -> str:
-    # The zone is validated by the service; until then, read times in one that exists.
-    try:
-        return clean_timezone(candidate)
-    except ValidationFailed:
-        return fallback
+    # The zone is checked with the other fields; until then, read times in one that exists.
+    return candidate if is_time_zone(candidate) else fallback
 
 
 def read_key_points(post: QueryDict) -> list[tuple[str, int | None]]:

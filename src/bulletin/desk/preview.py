@@ -9,14 +9,13 @@ from bulletin.accounts.models import User
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog, Media
 from bulletin.blogs.rendering import entry_json, render_entry_html
 from bulletin.blogs.services.common import require_usable_image
-from bulletin.blogs.validation import clean_entry_fields
 from bulletin.desk.forms import read_entry_form
 
 
 def preview_html(blog: LiveBlog, post: QueryDict, user: User) -> str:
     """What readers would see if this form were published now (nothing is saved)."""
     form = read_entry_form(post, blog, editing="revision" in post)
-    values = clean_entry_fields(form.fields, {})
+    values = form.fields.attributes({})
     author_ids = values.pop("author_ids", None) or [user.pk]
     image_id = values.pop("image_id", None)
     require_usable_image(user, blog, "image_id", image_id)

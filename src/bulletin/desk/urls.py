@@ -1,6 +1,6 @@
 """The desk's pages and form actions, all under /desk/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from bulletin.desk.views import blogs, entries, live, takedown
 
@@ -8,20 +8,25 @@ urlpatterns = [
     path("", blogs.blog_list, name="desk"),
     path("new", blogs.blog_create, name="desk-new-blog"),
     path("<slug:slug>/", entries.desk_home, name="desk-blog"),
-    path("<slug:slug>/panels", entries.desk_panels),
-    path("<slug:slug>/events", live.desk_events),
+    path("<slug:slug>/panels", entries.desk_panels, name="desk-panels"),
+    path("<slug:slug>/events", live.desk_events, name="desk-events"),
     path("<slug:slug>/settings", blogs.blog_settings, name="desk-settings"),
-    path("<slug:slug>/status/<str:change>", blogs.blog_status),
-    path("<slug:slug>/key-points", blogs.key_points),
+    path("<slug:slug>/status/<str:change>", blogs.blog_status, name="desk-status"),
+    path("<slug:slug>/key-points", blogs.key_points, name="desk-key-points"),
     path("<slug:slug>/members", blogs.members, name="desk-members"),
     path("<slug:slug>/activity", blogs.activity, name="desk-activity"),
-    path("<slug:slug>/entries", entries.compose),
-    path("<slug:slug>/preview", entries.preview),
-    path("<slug:slug>/images", entries.upload_image),
+    path("<slug:slug>/entries", entries.compose, name="desk-compose"),
+    path("<slug:slug>/preview", entries.preview, name="desk-preview"),
+    path("<slug:slug>/images", entries.upload_image, name="desk-images"),
     path("<slug:slug>/entries/<int:entry_id>/edit", entries.edit_entry, name="desk-edit"),
     path("<slug:slug>/entries/<int:entry_id>/history", entries.history, name="desk-history"),
-    path("<slug:slug>/entries/<int:entry_id>/editing", entries.editing),
+    path("<slug:slug>/entries/<int:entry_id>/editing", entries.editing, name="desk-editing"),
+    path("<slug:slug>/assist/", include("bulletin.assist.urls")),
     # Before the one-button actions below, which would take "takedown" for one of theirs.
     path("<slug:slug>/entries/<int:entry_id>/takedown", takedown.takedown, name="desk-takedown"),
-    path("<slug:slug>/entries/<int:entry_id>/<str:action>", entries.entry_action),
+    path(
+        "<slug:slug>/entries/<int:entry_id>/<str:action>",
+        entries.entry_action,
+        name="desk-entry-action",
+    ),
 ]

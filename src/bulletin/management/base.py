@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bulletin.blogs.models import LiveBlog
 from bulletin.errors import BulletinError, NotFound
+from bulletin.management.progress import PROGRESS_HELP
 
 
 class BulletinCommand(BaseCommand):
@@ -23,3 +24,12 @@ class BulletinCommand(BaseCommand):
         if blog is None:
             raise NotFound(f"no live blog called {slug!r}")
         return blog
+
+    @staticmethod
+    def add_blog_copy_arguments(
+        parser: CommandParser, slug_help: str, output_help: str, *, metavar: str | None = None
+    ) -> None:
+        """The arguments of a command that copies one blog out: its slug, where, progress."""
+        parser.add_argument("slug", help=slug_help)
+        parser.add_argument("-o", "--output", metavar=metavar, help=output_help)
+        parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)

@@ -23,10 +23,12 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 
 from bulletin.blogs.models import BlogStatus, Entry, EntryStatus, LiveBlog, Order
 from bulletin.blogs.transfer.common import Report, chunks, counted, should_report
 from bulletin.errors import InvalidState
+from bulletin.links import absolute_url
 from bulletin.reader import stream
 from bulletin.reader.views import render_static_page
 
@@ -90,7 +92,7 @@ class _Links:
 
     def __init__(self, blog: LiveBlog) -> None:
         self.stylesheet = static(STYLESHEET)
-        self.permalink = re.compile(rf"^/live/{re.escape(blog.slug)}/e/(\d+)$")
+        self.slug = blog.slug
         self.media: set[str] = set()
 
     def rewrite(self, match: re.Match[str]) -> str:
@@ -105,17 +107,27 @@ class _Links:
     def _url(self, url: str) -> str:
         if url == self.stylesheet:
             return PurePosixPath(STYLESHEET).name
-        permalink = self.permalink.match(url)
-        if permalink:
-            return f"#entry-{permalink.group(1)}"
+        entry_id = self._permalink(url)
+        if entry_id is not None:
+            return f"#entry-{entry_id}"
         if url.startswith(settings.MEDIA_URL):
             path = url.removeprefix(settings.MEDIA_URL)
             if _inside_media(path):
                 self.media.add(path)
                 return f"{MEDIA_DIR}/{path}"
         if url.startswith("/") and not url.startswith("//"):
-            return settings.SITE_URL + url
+            return absolute_url(url)
         return url
+
+    def _permalink(self, url: str) -> int | None:
+        """The entry a permalink of this blog (reader:entry) names, else None."""
+        try:
+            match = resolve(url)
+        except Resolver404:
+            return None
+        if match.view_name == "reader:entry" and match.kwargs["slug"] == self.slug:
+            return int(match.kwargs["entry_id"])
+        return None
 
 
 def _inside_media(path: str) -> bool:

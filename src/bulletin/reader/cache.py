@@ -17,6 +17,7 @@ from typing import Any
 
 from bulletin.blogs.models import LiveBlog
 from bulletin.blogs.queries import PUBLIC_BLOG_STATUSES
+from bulletin.lazy import once
 
 FRESH_SECONDS = 1.0
 MAX_PAGES = 512
@@ -105,6 +106,16 @@ class PageCache:
         return value
 
 
+def live_page_key(blog_id: int, seq: int, before: int | None) -> tuple[Any, ...]:
+    """Where a rendered live page is kept (the edge serves hits without Django, so it and the
+    reader's view must agree on this key and on the ETag below)."""
+    return ("live", blog_id, seq, before)
+
+
+def live_etag(seq: int, before: int | None) -> str:
+    return f'"{seq}"' if before is None else f'"{seq}-b{before}"'
+
+
 def load_head(slug: str) -> BlogHead | None:
     row = (
         LiveBlog.objects.filter(slug=slug, status__in=PUBLIC_BLOG_STATUSES)
@@ -114,17 +125,10 @@ def load_head(slug: str) -> BlogHead | None:
     return BlogHead(*row) if row else None
 
 
-_cache: PageCache | None = None
-_cache_lock = threading.Lock()
-
-
+@once
 def pages() -> PageCache:
     """This process's page cache, made on first use."""
-    global _cache
-    with _cache_lock:
-        if _cache is None:
-            _cache = PageCache()
-        return _cache
+    return PageCache()
 
 
 def forget_committed_change(sender: Any, event: Any, **_kwargs: Any) -> None:

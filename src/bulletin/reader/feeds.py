@@ -23,7 +23,8 @@ from feedgen.feed import FeedGenerator
 
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog
 from bulletin.blogs.rendering import iso
-from bulletin.reader.seo import absolute_url, excerpt, media_url, publisher_name
+from bulletin.links import absolute_reverse
+from bulletin.reader.seo import excerpt, media_url, publisher_name
 
 FEED_ENTRIES = 50
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -31,7 +32,6 @@ KEY_EVENT_TAG = "key event"
 TITLE_CHARS = 80
 SUMMARY_CHARS = 300
 FeedKind = Literal["atom", "rss", "json"]
-_SUFFIX: dict[FeedKind, str] = {"atom": "feed.atom", "rss": "feed.rss", "json": "feed.json"}
 _TYPES: dict[FeedKind, str] = {
     "atom": "application/atom+xml",
     "rss": "application/rss+xml",
@@ -71,12 +71,12 @@ def feed_entries(blog: LiveBlog, key_events_only: bool = False) -> list[Entry]:
 
 def feed_url(blog: LiveBlog, kind: FeedKind, key_events_only: bool = False) -> str:
     """The absolute URL a feed is served at."""
-    query = "?key_events=1" if key_events_only else ""
-    return absolute_url(f"/live/{blog.slug}/{_SUFFIX[kind]}{query}")
+    query = {"key_events": 1} if key_events_only else None
+    return absolute_reverse(f"reader:feed-{kind}", blog.slug, query=query)
 
 
 def _page_url(blog: LiveBlog) -> str:
-    return absolute_url(f"/live/{blog.slug}")
+    return absolute_reverse("reader:live", blog.slug)
 
 
 def _tag(blog: LiveBlog, name: str) -> str:
@@ -114,13 +114,14 @@ def _figure(blog: LiveBlog, entry: Entry) -> str:
 
 def _item(blog: LiveBlog, entry: Entry) -> _Item:
     published = entry.display_at or entry.published_at or entry.created_at
-    summary = excerpt(entry.body, SUMMARY_CHARS)
+    # The standfirst is what the entry says in brief; without one, the start of the body.
+    summary = entry.subtitle or excerpt(entry.body, SUMMARY_CHARS)
     title = entry.headline or excerpt(entry.body, TITLE_CHARS)
     if not title:  # an entry that is only an image: name it by its time, as the page does
         title = timezone.localtime(published, ZoneInfo(blog.timezone)).strftime("%H:%M")
     return _Item(
         id=_tag(blog, f"/e/{entry.pk}"),
-        url=absolute_url(f"/live/{blog.slug}/e/{entry.pk}"),
+        url=absolute_reverse("reader:entry", blog.slug, entry.pk),
         title=title,
         content_html=entry.body + _figure(blog, entry),
         summary=summary,

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import to_locale
 
+from bulletin import config
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog, Media
 from bulletin.blogs.rendering import entry_anchor, iso
 from bulletin.blogs.sanitize import plain_text
+from bulletin.links import absolute_url
 
 ARTICLE_BODY_CHARS = 1000
 HEADLINE_CHARS = 110  # what search engines show of a headline
@@ -40,20 +42,13 @@ _BLOCK_BOUNDARY = re.compile(
 )
 
 
-def absolute_url(url: str) -> str:
-    """``url`` as an absolute URL on this site (absolute URLs are returned as they are)."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.SITE_URL}{url if url.startswith('/') else '/' + url}"
-
-
 def media_url(media: Media | None) -> str | None:
     """The absolute URL of an uploaded image, or None."""
     return absolute_url(settings.MEDIA_URL + media.file) if media is not None else None
 
 
 def publisher_name() -> str:
-    return str(settings.BULLETIN.get("PUBLISHER_NAME", "Bulletin"))
+    return config.current.PUBLISHER_NAME
 
 
 def clip(text: str, limit: int) -> str:
@@ -97,6 +92,7 @@ def _blog_posting(entry: Entry, page_url: str) -> dict[str, Any]:
     posting: dict[str, Any] = {
         "@type": "BlogPosting",
         "headline": entry.headline or clip(body, HEADLINE_CHARS) or None,
+        "description": entry.subtitle,
         "url": f"{page_url}#{entry_anchor(entry)}",
         "datePublished": iso(shown_at),
         "dateModified": iso(modified),

@@ -12,4 +12,9 @@ urlpatterns = [
     path("live/<slug:slug>/feed.atom", views.feed, {"kind": "atom"}, name="feed-atom"),
     path("live/<slug:slug>/feed.rss", views.feed, {"kind": "rss"}, name="feed-rss"),
     path("live/<slug:slug>/feed.json", views.feed, {"kind": "json"}, name="feed-json"),
+    # The realtime edge (realtime/edge.py) answers these two before Django sees them; they are
+    # named here so pages reverse() them like any other (tests/test_url_names.py checks that
+    # the edge matches what reverse() gives).
+    path("live/<slug:slug>/events", views.answered_by_edge, name="events"),
+    path("live/<slug:slug>/changes", views.answered_by_edge, name="changes"),
 ]

@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.static import serve as serve_file
@@ -23,9 +25,10 @@ from bulletin import security, surrogate
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
 from bulletin.blogs.rendering import blog_json
+from bulletin.links import absolute_reverse, absolute_url
 from bulletin.numbers import MAX_ID, describe, whole_number
 from bulletin.reader import feeds, seo, stream
-from bulletin.reader.cache import BlogHead, pages
+from bulletin.reader.cache import BlogHead, live_etag, live_page_key, pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,15 +64,6 @@ def _entry_id(raw: str | None) -> int | None:
     if not entry_id:
         raise ValueError(describe(raw))
     return entry_id
-
-
-def live_page_key(blog_id: int, seq: int, before: int | None) -> tuple[Any, ...]:
-    """Where a rendered live page is kept (the edge serves hits without Django)."""
-    return ("live", blog_id, seq, before)
-
-
-def live_etag(seq: int, before: int | None) -> str:
-    return f'"{seq}"' if before is None else f'"{seq}-b{before}"'
 
 
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -131,7 +125,7 @@ def _render_live(head: BlogHead, before: int | None, *, embedded: bool = False) 
     return _render(
         blog,
         shown,
-        page_path=f"/live/{blog.slug}",
+        page_path=reverse("reader:live", args=[blog.slug]),
         entry=None,
         older_page=before is not None,
         embedded=embedded,
@@ -144,9 +138,8 @@ def _render_entry(head: BlogHead, entry_id: int) -> bytes:
     if entry is None:
         raise Http404(f"no entry {entry_id} in this live blog")
     shown = stream.page(blog, entry, including=True)
-    return _render(
-        blog, shown, page_path=f"/live/{blog.slug}/e/{entry.pk}", entry=entry, older_page=True
-    )
+    page_path = reverse("reader:entry", args=[blog.slug, entry.pk])
+    return _render(blog, shown, page_path=page_path, entry=entry, older_page=True)
 
 
 def _render(
@@ -177,16 +170,16 @@ def _render(
         "focus": entry,
         "page_title": title,
         "description": description,
-        "canonical": settings.SITE_URL + page_path,
+        "canonical": absolute_url(page_path),
         "updated_at": timezone.localtime(blog.updated_at, zone),
         "live": blog.status == BlogStatus.LIVE,
-        "events_url": f"/live/{blog.slug}/events?since={blog.seq}",
-        "changes_url": f"/live/{blog.slug}/changes",
+        "events_url": f"{reverse('reader:events', args=[blog.slug])}?since={blog.seq}",
+        "changes_url": reverse("reader:changes", args=[blog.slug]),
         "embedded": embedded,
         "static_copy": static_copy,
         "embed_snippet": _embed_snippet(blog),
         "json_ld": seo.json_ld_script(
-            seo.live_blog_posting(blog, shown.entries, page_url=settings.SITE_URL + page_path)
+            seo.live_blog_posting(blog, shown.entries, page_url=absolute_url(page_path))
         ),
         "open_graph": [
             (name, content, name.startswith("twitter:"))
@@ -213,7 +206,7 @@ def render_static_page(blog: LiveBlog, shown: stream.StreamPage) -> bytes:
     return _render(
         blog,
         shown,
-        page_path=f"/live/{blog.slug}",
+        page_path=reverse("reader:live", args=[blog.slug]),
         entry=None,
         older_page=False,
         static_copy=True,
@@ -267,11 +260,15 @@ def _render_feed(head: BlogHead, kind: str, key_events: bool) -> bytes:
 
 def _embed_snippet(blog: LiveBlog) -> str:
     """What a newsroom pastes into an article page to show this live blog there."""
-    site = settings.SITE_URL
-    return (
-        f'<div data-bulletin-embed="{site}/live/{blog.slug}/embed"></div>\n'
-        f'<script src="{site}/static/reader/embed.js" async></script>'
-    )
+    page = absolute_reverse("reader:embed", blog.slug)
+    script = absolute_url(static("reader/embed.js"))
+    return f'<div data-bulletin-embed="{page}"></div>\n<script src="{script}" async></script>'
+
+
+def answered_by_edge(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stream and the changes feed: the realtime edge answers them before Django, so a
+    request that gets here was served without the edge (reader:events, reader:changes)."""
+    raise Http404("live streams are answered by the realtime edge, which is not running here")
 
 
 def media(request: HttpRequest, path: str) -> HttpResponseBase:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import logging
 import re
 import time
@@ -19,22 +18,22 @@ from typing import Any, cast
 from urllib.parse import parse_qs
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
-from django.conf import settings
 from django.db import close_old_connections
 
-from bulletin import hosts, outage, security, surrogate
+from bulletin import config, hosts, outage, security, surrogate
 from bulletin.blogs.events import ChangeEvent
 from bulletin.blogs.models import BlogStatus, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, change_feed, etag_matches
-from bulletin.errors import RateLimited, retry_after
-from bulletin.metrics import HubMetrics, metrics, worker_exiting
+from bulletin.error_responses import send_error
+from bulletin.errors import NotFound, RateLimited, ValidationFailed
+from bulletin.metrics import metrics, worker_exiting
 from bulletin.numbers import MAX_ID, describe, whole_number
 from bulletin.ratelimit import Clock, Limiter, Rate, address_key, client_address
-from bulletin.reader.cache import BlogHead, load_head, pages
-from bulletin.reader.views import live_etag, live_page_key
+from bulletin.reader.cache import BlogHead, live_etag, live_page_key, load_head, pages
 from bulletin.realtime import protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
 from bulletin.realtime.hub import Hub
+from bulletin.realtime.hub_metrics import HubMetrics
 from bulletin.realtime.operations import PATHS as OPERATIONS_PATHS
 from bulletin.realtime.operations import Operations
 from bulletin.realtime.store import BlogState
@@ -57,10 +56,6 @@ Receive = Any
 Send = Any
 
 
-class BadRequest(Exception):
-    pass
-
-
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key.lower() == name:
@@ -78,7 +73,7 @@ def _since(scope: Scope) -> int | None:
         return None
     since = whole_number(raw, limit=MAX_SEQ)
     if since is None:
-        raise BadRequest(
+        raise ValidationFailed(
             f"since must be a whole number from 0 to {MAX_SEQ} in ASCII digits, got {describe(raw)}"
         )
     return since
@@ -91,27 +86,19 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _error(
-    send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> None:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
-    await _respond(send, status, body, [(b"content-type", b"application/json"), *extra])
-
-
 def _bad_host(scope: Scope, send: Send, *, probe: bool = False) -> Awaitable[None] | None:
     """The 400 answer when the Host is not one of ALLOWED_HOSTS (Django's rule; see hosts)."""
     error = hosts.refusal(scope, probe=probe)
     if error is None:
         return None
-    return _error(send, error.status, error.code, error.message)
+    return send_error(send, error)
 
 
 async def _unavailable(send: Send, slug: str, exc: BaseException) -> None:
     """The database is away: 503 + Retry-After (EventSource then polls the changes feed)."""
     outage.log(f"live blog {slug}", exc)
     error = outage.error()
-    await _error(send, error.status, error.code, error.message, outage.HEADERS)
+    await send_error(send, error, outage.HEADERS)
 
 
 class Edge:
@@ -130,12 +117,12 @@ class Edge:
         self.operations = Operations(lambda: self.broker or runtime.broker())
         # Per-process rate limits on opening streams and polling (docs/security.md).
         self._limits = {
-            "events": _limiter("RATE_LIMIT_STREAM", clock),
-            "changes": _limiter("RATE_LIMIT_CHANGES", clock),
+            "events": _limiter(config.current.RATE_LIMIT_STREAM, clock),
+            "changes": _limiter(config.current.RATE_LIMIT_CHANGES, clock),
         }
-        self._trusted_proxies: int = settings.BULLETIN["TRUSTED_PROXY_COUNT"]
+        self._trusted_proxies = config.current.TRUSTED_PROXY_COUNT
         # Open live streams per client address in this worker (docs/security.md).
-        self._streams = StreamCap(settings.BULLETIN["STREAMS_PER_CLIENT"])
+        self._streams = StreamCap(config.current.STREAMS_PER_CLIENT)
         # The security headers Django puts on pages, built once (for http and for https).
         self._security: dict[bool, list[tuple[bytes, bytes]]] = {}
 
@@ -159,7 +146,7 @@ class Edge:
             STREAM_RETRY_SECONDS,
             f"too many open live streams from this address: at most {self._streams.limit}",
         )
-        await _error(send, error.status, error.code, error.message, retry_after(error))
+        await send_error(send, error)
 
     def _over_limit(self, scope: Scope, send: Send, what: str) -> Awaitable[None] | None:
         """The 429 answer when this client opened too many streams or polled too often."""
@@ -176,9 +163,7 @@ class Edge:
         error = RateLimited.after(
             wait, f"too many {kind} from this address: {limiter.rate.describe()}"
         )
-        return _error(
-            send, error.status, error.code, error.message, {"Retry-After": str(error.retry_after)}
-        )
+        return send_error(send, error)
 
     async def _fresh_head(self, slug: str) -> BlogHead | None:
         # One lookup per blog at a time: the requests that arrive meanwhile wait for it
@@ -257,7 +242,7 @@ class Edge:
             if self.hub is not None:
                 return
             hub = Hub(
-                keepalive_seconds=settings.BULLETIN["SSE_KEEPALIVE_SECONDS"],
+                keepalive_seconds=config.current.SSE_KEEPALIVE_SECONDS,
                 on_change=self._forget_state,
                 on_notify=pages().forget_blog,
                 observer=HubMetrics(metrics()),
@@ -287,8 +272,8 @@ class Edge:
         """The blog and the reader's ``since``, or None after answering 400 or 404."""
         try:
             since = _since(scope)
-        except BadRequest as exc:
-            await _error(send, 400, "validation_error", str(exc))
+        except ValidationFailed as error:
+            await send_error(send, error)
             return None
         try:
             state = await (store.blog_state(slug) if fresh else self._state(slug))
@@ -296,7 +281,7 @@ class Edge:
             await _unavailable(send, slug, exc)
             return None
         if state is None or not state.public:
-            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            await send_error(send, NotFound(f"no live blog called {slug!r}"))
             return None
         return state, since
 
@@ -422,14 +407,13 @@ class Edge:
             await _unavailable(send, slug, exc)
             return
         if feed is None:
-            await _error(send, 404, "not_found", f"no live blog called {slug!r}")
+            await send_error(send, NotFound(f"no live blog called {slug!r}"))
             return
         body = protocol.dumps(feed).encode()
         await _respond(send, 200, body, [(b"content-type", b"application/json"), *headers])
 
 
-def _limiter(setting: str, clock: Clock) -> Limiter | None:
-    rate: Rate | None = settings.BULLETIN[setting]
+def _limiter(rate: Rate | None, clock: Clock) -> Limiter | None:
     return Limiter(rate, clock=clock) if rate is not None else None
 
 

@@ -108,7 +108,8 @@ class HubStats:
 class HubObserver:
     """Told what the hub does, for metrics: once per broadcast, never once per reader.
 
-    This one ignores everything; :class:`bulletin.metrics.HubMetrics` reports to Prometheus.
+    This one ignores everything; :class:`bulletin.realtime.hub_metrics.HubMetrics` reports to
+    Prometheus.
     """
 
     def broadcast(self, seconds: float) -> None:

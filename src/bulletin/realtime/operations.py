@@ -19,10 +19,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import close_old_connections, connection
 
-from bulletin import metrics, outage
+from bulletin import config, metrics, outage
+from bulletin.error_responses import send_error
+from bulletin.errors import NotFound
 from bulletin.ratelimit import client_address
 from bulletin.realtime.brokers.base import Broker
 
@@ -30,7 +31,8 @@ PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 CHECK_SECONDS = 1.5
 # These brokers travel through the database: they are reachable when it is.
 DATABASE_BROKERS = frozenset({"postgres", "dbtail"})
-NO_STORE = (b"cache-control", b"no-store")
+NO_STORE = {"Cache-Control": "no-store"}
+_RAW_NO_STORE = (b"cache-control", b"no-store")
 JSON = (b"content-type", b"application/json")
 FAILED = "not answering (details for loopback clients and the metrics token)"
 
@@ -106,10 +108,11 @@ class Operations:
             await self._readyz(send, detailed=_operator(scope))
         elif _operator(scope):
             body, content_type = await asyncio.to_thread(metrics.exposition)
-            await _respond(send, 200, body, [(b"content-type", content_type.encode()), NO_STORE])
+            await _respond(
+                send, 200, body, [(b"content-type", content_type.encode()), _RAW_NO_STORE]
+            )
         else:
-            message = {"error": {"code": "not_found", "message": f"no page at {path}"}}
-            await _json(send, 404, message)
+            await send_error(send, NotFound(f"no page at {path}"), NO_STORE)
 
     async def checks(self) -> dict[str, str]:
         """``ok`` or what failed, for the database and the broker."""
@@ -133,7 +136,7 @@ class Operations:
 def _operator(scope: Scope) -> bool:
     """Loopback clients, and requests bearing the metrics token: they see metrics and why a
     check failed."""
-    token: str = settings.BULLETIN["METRICS_TOKEN"]
+    token = config.current.METRICS_TOKEN
     if token:
         expected = f"Bearer {token}".encode()
         for name, value in scope["headers"]:
@@ -147,7 +150,7 @@ def _operator(scope: Scope) -> bool:
         if name.lower() == b"x-forwarded-for":
             forwarded = value.decode("latin-1")
     remote = client_address(
-        client[0] if client else None, forwarded, settings.BULLETIN["TRUSTED_PROXY_COUNT"]
+        client[0] if client else None, forwarded, config.current.TRUSTED_PROXY_COUNT
     )
     if not remote:
         return False
@@ -172,4 +175,4 @@ async def _json(
     send: Send, status: int, content: Any, headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
     body = json.dumps(content, separators=(",", ":")).encode()
-    await _respond(send, status, body, [JSON, NO_STORE, *(headers or [])])
+    await _respond(send, status, body, [JSON, _RAW_NO_STORE, *(headers or [])])

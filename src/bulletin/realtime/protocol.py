@@ -1,6 +1,7 @@
 """The wire format of live streams (docs/realtime.md): SSE events whose ids are the blog's seq.
 
-Everything here is computed once per change and shared by every reader.
+Everything here is computed once per change and shared by every reader. The desk's stream
+(:mod:`bulletin.desk.views.live`) is framed here too: one framer for every event stream.
 """
 
 from __future__ import annotations
@@ -33,14 +34,18 @@ def change_json(event: ChangeEvent) -> str:
     return dumps(event.as_dict())
 
 
-def sse(seq: int, kind: str, data: str) -> bytes:
-    return f"id: {seq}\nevent: {kind}\ndata: {data}\n\n".encode()
+def sse(kind: str, data: str, event_id: int | None = None) -> bytes:
+    """One Server-Sent Event of one line of data (JSON has no raw newlines). With an id, a
+    reconnecting EventSource sends it back as Last-Event-ID and resumes after it."""
+    if event_id is None:
+        return f"event: {kind}\ndata: {data}\n\n".encode()
+    return f"id: {event_id}\nevent: {kind}\ndata: {data}\n\n".encode()
 
 
 def event_bytes(event: ChangeEvent) -> bytes:
-    return sse(event.seq, event.kind, change_json(event))
+    return sse(event.kind, change_json(event), event.seq)
 
 
 def reset_bytes(seq: int, reason: str) -> bytes:
     """Tell the reader to reload the page: it is too far behind, or ahead of the server."""
-    return sse(seq, "reset", dumps({"seq": seq, "reason": reason}))
+    return sse("reset", dumps({"seq": seq, "reason": reason}), seq)

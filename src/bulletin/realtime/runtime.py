@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
+from bulletin import config
 from bulletin.blogs.events import ChangeEvent
 from bulletin.metrics import metrics
 from bulletin.realtime import brokers
@@ -22,9 +23,9 @@ _hub: Hub | None = None
 
 def broker_name() -> str:
     return brokers.choose(
-        settings.BULLETIN["BROKER"],
-        workers=settings.BULLETIN["WORKERS"],
-        redis_url=settings.BULLETIN["REDIS_URL"],
+        config.current.BROKER,
+        workers=config.current.WORKERS,
+        redis_url=config.current.REDIS_URL,
         database_engine=settings.DATABASES["default"]["ENGINE"],
     )
 

@@ -7,7 +7,6 @@ announced (:mod:`bulletin.blogs.events`) only after commit.
 """
 
 from bulletin.blogs.services.blogs import (
-    add_member,
     archive_blog,
     create_blog,
     end_coverage,
@@ -37,7 +36,6 @@ from bulletin.blogs.services.takedown import takedown_entry
 
 __all__ = [
     "Actor",
-    "add_member",
     "approve_entry",
     "archive_blog",
     "create_blog",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bulletin.accounts.models import Membership, Role, User
+from bulletin import config
+from bulletin.accounts.members import assign_role
+from bulletin.accounts.models import Role
 from bulletin.accounts.permissions import Action, require, require_create_blogs
 from bulletin.blogs.changelog import append_change, lock_blog
+from bulletin.blogs.fields import BlogFields, KeyPoints, NewBlog
 from bulletin.blogs.models import (
     Activity,
     BlogStatus,
@@ -27,13 +30,15 @@ from bulletin.blogs.services.common import (
     require_open,
     require_usable_image,
 )
-from bulletin.blogs.validation import (
-    BlogFields,
-    check_coverage_window,
-    clean_blog_fields,
-    clean_key_points,
-)
 from bulletin.errors import Conflict, InvalidState, ValidationFailed
+
+
+def _check_coverage_window(start: datetime | None, end: datetime | None) -> None:
+    if start and end and end < start:
+        raise ValidationFailed.on(
+            "coverage_end",
+            f"must not be before coverage_start ({start.isoformat()}), got {end.isoformat()}",
+        )
 
 
 def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
@@ -41,18 +46,16 @@ def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
     require_create_blogs(actor)
     owner = acting_user(actor)
     assert owner is not None  # require_create_blogs admits only signed-in users
-    values = clean_blog_fields(fields)
-    for required in ("slug", "title"):
-        if required not in values:
-            raise ValidationFailed.on(required, "is required")
-    check_coverage_window(values.get("coverage_start"), values.get("coverage_end"))
+    # Read again as a new blog: what a new blog must have, the field model says.
+    values = NewBlog.read(fields.given()).given()
+    _check_coverage_window(values.get("coverage_start"), values.get("coverage_end"))
     require_usable_image(actor, None, "cover_image_id", values.get("cover_image_id"))
-    values.setdefault("timezone", settings.BULLETIN["TIME_ZONE"])
-    values.setdefault("language", settings.BULLETIN["LANGUAGE"])
+    values.setdefault("timezone", config.current.TIME_ZONE)
+    values.setdefault("language", config.current.LANGUAGE)
     try:
         with transaction.atomic():
             blog = LiveBlog.objects.create(created_by=owner, **values)
-            Membership.objects.create(blog=blog, user=owner, role=Role.OWNER)
+            assign_role(blog, owner, Role.OWNER)
             blog = lock_blog(blog.pk)
             append_change(
                 blog,
@@ -74,14 +77,14 @@ def create_blog(actor: Actor, fields: BlogFields) -> LiveBlog:
 def update_blog(actor: Actor, blog: LiveBlog, fields: BlogFields) -> LiveBlog:
     """Change a blog's title, slug, standfirst, language, time zone, order, cover or window."""
     require(actor, blog, Action.CONFIGURE)
-    values = clean_blog_fields(fields)
+    values = fields.given()
     require_usable_image(actor, blog, "cover_image_id", values.get("cover_image_id"))
     try:
         with transaction.atomic():
             blog = lock_blog(blog.pk)
             for name, value in values.items():
                 setattr(blog, name, value)
-            check_coverage_window(blog.coverage_start, blog.coverage_end)
+            _check_coverage_window(blog.coverage_start, blog.coverage_end)
             blog.save()
             if {"language", "timezone", "slug"} & values.keys():
                 _rerender_entries(blog)
@@ -174,12 +177,18 @@ def archive_blog(actor: Actor, blog: LiveBlog) -> LiveBlog:
 
 
 def set_key_points(
-    actor: Actor, blog: LiveBlog, points: Sequence[str | tuple[str, int | None]]
+    actor: Actor,
+    blog: LiveBlog,
+    points: KeyPoints | Sequence[str | tuple[str, int | None]],
 ) -> LiveBlog:
-    """Replace the key points box with these bullets, in this order."""
+    """Replace the key points box with these bullets (text, or text and linked entry id)."""
     require(actor, blog, Action.CURATE)
-    pairs = [(p, None) if isinstance(p, str) else p for p in points]
-    cleaned = clean_key_points(pairs)
+    if not isinstance(points, KeyPoints):
+        pairs = [(point, None) if isinstance(point, str) else point for point in points]
+        points = KeyPoints.read(
+            {"key_points": [{"text": text, "entry_id": entry_id} for text, entry_id in pairs]}
+        )
+    cleaned = [(point.text, point.entry_id) for point in points.key_points]
     linked = {entry_id for _text, entry_id in cleaned if entry_id is not None}
     with transaction.atomic():
         blog = lock_blog(blog.pk)
@@ -207,17 +216,6 @@ def set_key_points(
             actor=acting_user(actor),
         )
     return blog
-
-
-def add_member(actor: Actor, blog: LiveBlog, user: User, role: str) -> Membership:
-    """Give a colleague a role on the blog (or change it)."""
-    require(actor, blog, Action.MANAGE_MEMBERS)
-    if role not in Role.values:
-        raise ValidationFailed.on("role", f"must be one of {', '.join(Role.values)}, got {role!r}")
-    membership, _created = Membership.objects.update_or_create(
-        blog=blog, user=user, defaults={"role": role}
-    )
-    return membership
 
 
 def _rerender_entries(blog: LiveBlog) -> int:

@@ -1,5 +1,5 @@
 """What every service shares: who is acting, whether a blog still takes changes, and which
-uploaded images it may show."""
+users and uploaded images an entry or a blog may name."""
 
 from __future__ import annotations
 
@@ -34,6 +34,16 @@ def locked_entry(blog: LiveBlog, entry_id: int) -> Entry:
     return entry
 
 
+def require_active_authors(author_ids: list[int]) -> None:
+    """Refuse bylines naming anyone who is not an active user."""
+    found = set(User.objects.filter(pk__in=author_ids, is_active=True).values_list("pk", flat=True))
+    missing = [pk for pk in author_ids if pk not in found]
+    if missing:
+        raise ValidationFailed.on(
+            "author_ids", f"must be ids of active users, got unknown id(s) {missing}"
+        )
+
+
 def require_usable_image(
     actor: Actor, blog: LiveBlog | None, field: str, media_id: int | None
 ) -> None:
@@ -46,7 +56,10 @@ def require_usable_image(
     """
     if media_id is None:
         return
-    uploader = Media.objects.filter(pk=media_id).values_list("uploaded_by_id", flat=True).first()
+    found = list(Media.objects.filter(pk=media_id).values_list("uploaded_by_id", flat=True))
+    if not found:
+        raise ValidationFailed.on(field, f"must be the id of an uploaded image, got {media_id}")
+    uploader = found[0]
     user = acting_user(actor)
     if uploader is None or (user is not None and uploader == user.pk):
         return

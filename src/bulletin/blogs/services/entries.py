@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin.accounts.models import User
-from bulletin.accounts.permissions import Action, can, require
+from bulletin.accounts.permissions import Action, can, require, role_of
 from bulletin.blogs.changelog import append_change, lock_blog
+from bulletin.blogs.fields import EntryFields, read_value
+from bulletin.blogs.fields.kinds import Correction, Moment
 from bulletin.blogs.models import (
     Activity,
     BlogStatus,
@@ -24,30 +26,19 @@ from bulletin.blogs.services.common import (
     Actor,
     acting_user,
     locked_entry,
+    require_active_authors,
     require_open,
     require_team_authors,
     require_usable_image,
 )
 from bulletin.blogs.services.recording import record_entry_change
-from bulletin.blogs.validation import (
-    EntryFields,
-    check_moment,
-    clean_correction,
-    clean_entry_fields,
-)
-from bulletin.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
-
-# Entries readers can see, or could once (a deleted tombstone was public).
-_EDITABLE: set[str] = {
-    EntryStatus.DRAFT,
-    EntryStatus.SUBMITTED,
-    EntryStatus.SCHEDULED,
-    EntryStatus.PUBLISHED,
-}
+from bulletin.blogs.workflow import MOVES, Move, permitted, require_possible
+from bulletin.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
     data = {
+        "subtitle": entry.subtitle,
         "authors": sorted(entry.authors.values_list("pk", flat=True)),
         "image_id": entry.image_id,
         "embed": entry.embed,
@@ -128,13 +119,14 @@ def create_entry(
             "status", f"must be draft, submitted, scheduled or published, got {status!r}"
         )
     require(actor, blog, _publishing_actions(status))
-    values = clean_entry_fields(fields, {})
+    values = fields.attributes({})
     _require_may_flag(actor, blog, values, None)
     require_usable_image(actor, blog, "image_id", values.get("image_id"))
     author_ids = values.pop("author_ids", None)
     user = acting_user(actor)
     if author_ids is None:
         author_ids = [user.pk] if user else []
+    require_active_authors(author_ids)
     require_team_authors(actor, blog, author_ids)
     now = timezone.now()
     if status == EntryStatus.SCHEDULED:
@@ -183,7 +175,7 @@ def _check_publishable(headline: str, body: str) -> None:
 def _check_schedule(when: datetime | None, now: datetime) -> None:
     if when is None:
         raise ValidationFailed.on("scheduled_for", "is required to schedule an entry")
-    check_moment("scheduled_for", when)
+    read_value(Moment, "scheduled_for", when)
     if when <= now:
         raise ValidationFailed.on(
             "scheduled_for",
@@ -191,14 +183,15 @@ def _check_schedule(when: datetime | None, now: datetime) -> None:
         )
 
 
-def _require_may_edit(actor: Actor, blog: LiveBlog, entry: Entry) -> None:
-    """Editors edit anything; a contributor edits only their own unpublished entries."""
-    if can(actor, blog, Action.PUBLISH):
-        return
-    require(actor, blog, Action.WRITE_DRAFT)
-    own = actor is not None and entry.created_by_id == getattr(actor, "pk", None)
-    if not own or entry.status not in {EntryStatus.DRAFT, EntryStatus.SUBMITTED}:
-        require(actor, blog, Action.PUBLISH)  # raises with the role in the message
+def _require_may(actor: Actor, blog: LiveBlog, entry: Entry, move: Move) -> None:
+    """Refuse a move this person may not make on this entry (workflow.MOVES): editors act on
+    anything, a contributor on their own drafts and submissions where the move allows it."""
+    user = acting_user(actor)
+    if not permitted(role_of(actor, blog), user.pk if user else None, entry, move):
+        step = MOVES[move]
+        if step.writer_may:
+            require(actor, blog, Action.WRITE_DRAFT)  # a stranger hears that first
+        require(actor, blog, step.needs)  # raises with the role in the message
 
 
 def _require_revision(entry: Entry, expected: int | None, verb: str) -> None:
@@ -227,22 +220,26 @@ def update_entry(
     correction_note: str | None = None,
 ) -> Entry:
     """Edit an entry; refuse a stale ``expected_revision`` rather than overwrite silently."""
-    correction = clean_correction(correction_note) if correction_note is not None else None
+    correction = (
+        read_value(Correction, "correction_note", correction_note)
+        if correction_note is not None
+        else None
+    )
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         entry = locked_entry(blog, entry.pk)
-        _require_may_edit(actor, blog, entry)
-        values = clean_entry_fields(fields, entry.embed)
+        _require_may(actor, blog, entry, Move.EDIT)
+        values = fields.attributes(entry.embed)
         _require_may_flag(actor, blog, values, entry)
         require_usable_image(actor, blog, "image_id", values.get("image_id"))
         require_open(blog)
-        if entry.status == EntryStatus.DELETED:
-            raise InvalidState(f"entry {entry.pk} was deleted and can no longer be edited")
+        require_possible(entry, Move.EDIT)
         _require_revision(entry, expected_revision, "edited")
         previous_image_id = entry.image_id
         author_ids = values.pop("author_ids", None)
         if author_ids is not None:
+            require_active_authors(author_ids)
             current = frozenset(entry.authors.values_list("pk", flat=True))
             require_team_authors(actor, blog, author_ids, keep=current)
         for name, value in values.items():
@@ -269,28 +266,22 @@ def update_entry(
 def _transition(
     actor: Actor,
     entry: Entry,
-    action: Action,
-    allowed_from: set[str],
-    target: str,
+    move: Move,
     *,
     activity: Activity,
     scheduled_for: datetime | None = None,
     expected_revision: int | None = None,
 ) -> Entry:
+    """Make one move of the entry's life (workflow.MOVES says from where, to where, by whom)."""
+    target = MOVES[move].target
+    assert target is not None  # only moves that change the status come here
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         entry = locked_entry(blog, entry.pk)
-        if action == Action.WRITE_DRAFT:
-            _require_may_edit(actor, blog, entry)
-        else:
-            require(actor, blog, action)
+        _require_may(actor, blog, entry, move)
         require_open(blog)
-        if entry.status not in allowed_from:
-            raise InvalidState(
-                f"entry {entry.pk} can become {target} only from "
-                f"{' or '.join(sorted(allowed_from))}, it is {entry.status}"
-            )
+        require_possible(entry, move)
         _require_revision(entry, expected_revision, "reviewed")
         was_public = entry.is_public
         now = timezone.now()
@@ -316,14 +307,7 @@ def _transition(
 
 def submit_for_review(actor: Actor, entry: Entry) -> Entry:
     """Hand a draft to the editors' review queue."""
-    return _transition(
-        actor,
-        entry,
-        Action.WRITE_DRAFT,
-        {EntryStatus.DRAFT},
-        EntryStatus.SUBMITTED,
-        activity=Activity.SUBMITTED,
-    )
+    return _transition(actor, entry, Move.SUBMIT, activity=Activity.SUBMITTED)
 
 
 def approve_entry(actor: Actor, entry: Entry, *, expected_revision: int | None = None) -> Entry:
@@ -335,9 +319,7 @@ def approve_entry(actor: Actor, entry: Entry, *, expected_revision: int | None =
     return _transition(
         actor,
         entry,
-        Action.PUBLISH,
-        {EntryStatus.SUBMITTED},
-        EntryStatus.PUBLISHED,
+        Move.APPROVE,
         activity=Activity.APPROVED,
         expected_revision=expected_revision,
     )
@@ -345,14 +327,7 @@ def approve_entry(actor: Actor, entry: Entry, *, expected_revision: int | None =
 
 def reject_entry(actor: Actor, entry: Entry) -> Entry:
     """Send a submitted entry back to its writer as a draft."""
-    return _transition(
-        actor,
-        entry,
-        Action.PUBLISH,
-        {EntryStatus.SUBMITTED},
-        EntryStatus.DRAFT,
-        activity=Activity.REJECTED,
-    )
+    return _transition(actor, entry, Move.REJECT, activity=Activity.REJECTED)
 
 
 def publish_draft(actor: Actor, entry: Entry, *, expected_revision: int | None = None) -> Entry:
@@ -360,9 +335,7 @@ def publish_draft(actor: Actor, entry: Entry, *, expected_revision: int | None =
     return _transition(
         actor,
         entry,
-        Action.PUBLISH,
-        {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
-        EntryStatus.PUBLISHED,
+        Move.PUBLISH,
         activity=Activity.PUBLISHED,
         expected_revision=expected_revision,
     )
@@ -370,47 +343,19 @@ def publish_draft(actor: Actor, entry: Entry, *, expected_revision: int | None =
 
 def unpublish_entry(actor: Actor, entry: Entry) -> Entry:
     """Take a published entry back to draft: readers see it disappear."""
-    return _transition(
-        actor,
-        entry,
-        Action.PUBLISH,
-        {EntryStatus.PUBLISHED},
-        EntryStatus.DRAFT,
-        activity=Activity.UNPUBLISHED,
-    )
+    return _transition(actor, entry, Move.UNPUBLISH, activity=Activity.UNPUBLISHED)
 
 
 def schedule_entry(actor: Actor, entry: Entry, when: datetime) -> Entry:
     """Publish this draft automatically at ``when`` (exactly once, whatever the workers)."""
     _check_schedule(when, timezone.now())
-    return _transition(
-        actor,
-        entry,
-        Action.PUBLISH,
-        {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.SCHEDULED},
-        EntryStatus.SCHEDULED,
-        scheduled_for=when,
-        activity=Activity.SCHEDULED,
-    )
+    return _transition(actor, entry, Move.SCHEDULE, scheduled_for=when, activity=Activity.SCHEDULED)
 
 
 def delete_entry(actor: Actor, entry: Entry) -> Entry:
-    """Delete an entry: it leaves the stream and readers are told; the row stays a tombstone."""
-    return _transition(
-        actor,
-        entry,
-        _delete_action(actor, entry),
-        _EDITABLE,
-        EntryStatus.DELETED,
-        activity=Activity.DELETED,
-    )
-
-
-def _delete_action(actor: Actor, entry: Entry) -> Action:
-    # Contributors may throw away their own drafts; everything else needs an editor.
-    if entry.status in {EntryStatus.DRAFT, EntryStatus.SUBMITTED}:
-        return Action.WRITE_DRAFT
-    return Action.PUBLISH
+    """Delete an entry: it leaves the stream and readers are told; the row stays a tombstone.
+    Contributors may throw away their own drafts; everything else needs an editor."""
+    return _transition(actor, entry, Move.DELETE, activity=Activity.DELETED)
 
 
 def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
@@ -421,8 +366,7 @@ def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
         require(actor, blog, Action.CURATE)
         require_open(blog)
         entry = locked_entry(blog, entry.pk)
-        if entry.status == EntryStatus.DELETED:
-            raise InvalidState(f"entry {entry.pk} was deleted")
+        require_possible(entry, Move.KEY_EVENT)
         entry.is_key_event = on
         _bump(entry, user)
         record_entry_change(
@@ -443,10 +387,7 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
         require_open(blog)
         if entry is not None:
             entry = locked_entry(blog, entry.pk)
-            if not entry.is_public:
-                raise InvalidState(
-                    f"only a published entry can be pinned, entry {entry.pk} is {entry.status}"
-                )
+            require_possible(entry, Move.PIN)
         blog.pinned_entry = entry
         blog.save(update_fields=["pinned_entry"])
         append_change(

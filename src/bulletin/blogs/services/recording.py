@@ -33,6 +33,9 @@ def record_entry_change(
     entry (pinned, or linked from a key point) the header follows in the same transaction.
     """
     entry.blog = blog
+    # Before rendering: what is derived from the entry's words (bulletin.extract's topics and
+    # speakers) is stored first, and the HTML carries it.
+    entry_written.send(sender=Entry, entry=entry)
     data, html = render_entry(entry)
     entry.html = html
     entry.save(update_fields=["html"])
@@ -61,7 +64,6 @@ def record_entry_change(
             public=False,
         )
     follow_header(blog, entry, actor)
-    entry_written.send(sender=Entry, entry=entry)
     left = (was_public and not entry.is_public) or entry.status == EntryStatus.DELETED
     if left:
         announce_removal(blog, entry, media_ids=_ids(entry.image_id, previous_image_id))

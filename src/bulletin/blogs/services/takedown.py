@@ -14,6 +14,7 @@ from django.utils import timezone
 from bulletin.accounts.permissions import Action, require
 from bulletin.blogs.changelog import append_change, lock_blog, redact_entry
 from bulletin.blogs.events import entry_written
+from bulletin.blogs.fields import Takedown
 from bulletin.blogs.models import (
     Activity,
     ChangeKind,
@@ -24,20 +25,18 @@ from bulletin.blogs.models import (
 )
 from bulletin.blogs.services.common import Actor, acting_user, locked_entry
 from bulletin.blogs.services.recording import announce_removal, follow_header
-from bulletin.blogs.validation import clean_takedown_reason
-from bulletin.errors import InvalidState
+from bulletin.blogs.workflow import Move, require_possible
 
 
 def takedown_entry(actor: Actor, entry: Entry, *, reason: str) -> Entry:
     """Remove an entry and every public trace of it, recording who, when and why."""
-    reason = clean_takedown_reason(reason)
+    reason = Takedown.read({"reason": reason}).reason
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
         require(actor, blog, Action.TAKE_DOWN)
         entry = locked_entry(blog, entry.pk)
-        if entry.taken_down_at is not None:
-            raise InvalidState(f"entry {entry.pk} was already taken down")
+        require_possible(entry, Move.TAKE_DOWN)
         media_ids = (entry.image_id,) if entry.image_id is not None else ()
         redact_entry(blog, entry.pk)
         EntryRevision.objects.filter(entry=entry).update(withheld=True)
@@ -78,6 +77,7 @@ def takedown_entry(actor: Actor, entry: Entry, *, reason: str) -> Entry:
 
 def _wipe(entry: Entry) -> None:
     entry.headline = ""
+    entry.subtitle = ""
     entry.body = ""
     entry.html = ""
     entry.embed = {}

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from bulletin.accounts.models import Membership, User
+from bulletin.blogs.fields import plain_blog_fields
 from bulletin.blogs.models import Entry, EntryRevision, EntryStatus, KeyPoint, LiveBlog, Media
 from bulletin.blogs.transfer.common import (
     FORMAT,
@@ -167,12 +168,7 @@ class _Exporter:
     def _blog(self) -> dict[str, Any]:
         blog = self.blog
         return {
-            "slug": blog.slug,
-            "title": blog.title,
-            "description": blog.description,
-            "language": blog.language,
-            "timezone": blog.timezone,
-            "order": blog.order,
+            **plain_blog_fields(blog),
             "status": blog.status,
             "coverage_start": utc(blog.coverage_start),
             "coverage_end": utc(blog.coverage_end),
@@ -223,6 +219,7 @@ class _Exporter:
             "id": entry.pk,
             "status": entry.status,
             "headline": entry.headline,
+            "subtitle": entry.subtitle,
             "body": entry.body,
             "authors": sorted(
                 name for name in (names.user(author) for author in entry.authors.all()) if name

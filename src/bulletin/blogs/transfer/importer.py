@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bulletin.accounts.models import Membership, Role, User
+from bulletin.blogs import events
 from bulletin.blogs.changelog import append_change, lock_blog
 from bulletin.blogs.models import (
     Activity,
@@ -136,6 +137,7 @@ class _Restorer:
         if plan.pinned_entry is not None:
             blog.pinned_entry_id = self._entry(plan.pinned_entry)
             blog.save(update_fields=["pinned_entry"])
+        events.blog_imported.send(sender=LiveBlog, blog=blog)
         self._render(blog)
         self._restart_change_log(blog)
         # The change log was just written, but the blog was last changed when it was exported.

@@ -11,14 +11,17 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bulletin import config
 from bulletin.accounts import invitations
+from bulletin.accounts.members import remove_member, set_role
 from bulletin.accounts.models import Membership, Role, User
 from bulletin.accounts.permissions import Action, can_create_blogs, require
 from bulletin.blogs import media, services
+from bulletin.blogs.fields import plain_blog_fields
 from bulletin.blogs.models import BlogStatus, EntryStatus, LiveBlog, Media, Order
-from bulletin.blogs.validation import UNSET, BlogFields
 from bulletin.desk.access import (
     Desk,
     back,
@@ -71,7 +74,7 @@ def blog_list(request: HttpRequest) -> HttpResponse:
 
 
 def _blog_form_context(blog: LiveBlog | None, values: dict[str, Any]) -> dict[str, Any]:
-    zone = values.get("timezone") or (blog.timezone if blog else settings.BULLETIN["TIME_ZONE"])
+    zone = values.get("timezone") or (blog.timezone if blog else config.current.TIME_ZONE)
     return {
         "blog": blog,
         "values": values,
@@ -84,12 +87,7 @@ def _blog_form_context(blog: LiveBlog | None, values: dict[str, Any]) -> dict[st
 def _blog_values(blog: LiveBlog) -> dict[str, Any]:
     cover = blog.cover_image
     return {
-        "slug": blog.slug,
-        "title": blog.title,
-        "description": blog.description,
-        "language": blog.language,
-        "timezone": blog.timezone,
-        "order": blog.order,
+        **plain_blog_fields(blog),
         "coverage_start": local_input_value(blog.coverage_start, blog.timezone),
         "coverage_end": local_input_value(blog.coverage_end, blog.timezone),
         "cover_image_id": cover.pk if cover else "",
@@ -108,8 +106,8 @@ def _form_error(error: BulletinError) -> dict[str, Any]:
 def blog_create(request: HttpRequest) -> HttpResponse:
     """A new live blog, in draft until someone starts coverage."""
     defaults = {
-        "language": settings.BULLETIN["LANGUAGE"],
-        "timezone": settings.BULLETIN["TIME_ZONE"],
+        "language": config.current.LANGUAGE,
+        "timezone": config.current.TIME_ZONE,
         "order": Order.NEWEST_FIRST,
     }
     if request.method == "GET":
@@ -123,14 +121,14 @@ def blog_create(request: HttpRequest) -> HttpResponse:
         return render(request, "desk/blog_form.html", _blog_form_context(None, defaults))
     values = {**defaults, **request.POST.dict()}
     try:
-        fields = read_blog_form(request.POST, settings.BULLETIN["TIME_ZONE"])
+        fields = read_blog_form(request.POST, config.current.TIME_ZONE)
         blog = services.create_blog(request.user, fields)
     except BulletinError as error:
         status = 403 if error.status in {401, 403} else 400
         context = {**_blog_form_context(None, values), **_form_error(error)}
         return render(request, "desk/blog_form.html", context, status=status)
     messages.success(request, f"Created “{blog.title}”. Write a first entry, then go live.")
-    return see_other(f"/desk/{blog.slug}/")
+    return see_other(reverse("desk-blog", args=[blog.slug]))
 
 
 @desk_page
@@ -148,20 +146,19 @@ def blog_settings(request: HttpRequest, slug: str) -> HttpResponse:
         require(request.user, blog, Action.CONFIGURE)
         with uploads_undone_on_failure() as stored, transaction.atomic():
             fields = read_blog_form(request.POST, blog.timezone)
-            cover = _cover_image(request, desk, stored)
-            if cover is not UNSET:
-                fields = BlogFields(**{**fields.given(), "cover_image_id": cover})
+            fields = fields.model_copy(update=_cover_image(request, desk, stored))
             blog = services.update_blog(request.user, blog, fields)
     except BulletinError as error:
         context = {**_blog_form_context(blog, values), "desk": desk, **_form_error(error)}
         status = error.status if error.status in {403, 409} else 400
         return render(request, "desk/blog_form.html", context, status=status)
     messages.success(request, "Settings saved.")
-    return see_other(f"/desk/{blog.slug}/settings")
+    return see_other(reverse("desk-settings", args=[blog.slug]))
 
 
-def _cover_image(request: HttpRequest, desk: Desk, stored: list[Media]) -> Any:
-    """The new cover's id, None to remove it, or UNSET to keep it (re-described if asked)."""
+def _cover_image(request: HttpRequest, desk: Desk, stored: list[Media]) -> dict[str, int | None]:
+    """``cover_image_id``: the new cover's id, or None to remove it; nothing to keep the
+    cover (re-described if asked)."""
     upload = request.FILES.get("cover")
     words = {
         "alt": request.POST.get("cover_alt", ""),
@@ -170,9 +167,9 @@ def _cover_image(request: HttpRequest, desk: Desk, stored: list[Media]) -> Any:
     }
     current = desk.blog.cover_image
     if request.POST.get("remove_cover"):
-        return None
+        return {"cover_image_id": None}
     if upload is None and current is None:
-        return UNSET
+        return {}
     if not words["alt"].strip():
         raise ValidationFailed.on(
             "cover_alt", "describe the cover image for readers who cannot see it (alt text)"
@@ -180,10 +177,10 @@ def _cover_image(request: HttpRequest, desk: Desk, stored: list[Media]) -> Any:
     if upload is not None:
         saved = media.save_image(request.user, desk.blog, upload, **words)
         stored.append(saved)
-        return saved.pk
+        return {"cover_image_id": saved.pk}
     assert current is not None
     services.describe_image(request.user, desk.blog, current, **words)
-    return UNSET
+    return {}
 
 
 @desk_action
@@ -230,7 +227,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             context.update(_form_error(error), values=request.POST.dict())
             status = 400
         else:
-            return see_other(f"/desk/{slug}/members")
+            return see_other(reverse("desk-members", args=[slug]))
     rows = Membership.objects.filter(blog=desk.blog).select_related("user").order_by("user_id")
     context["memberships"] = rows
     return render(request, "desk/members.html", context, status=status)
@@ -253,10 +250,10 @@ def _change_members(request: HttpRequest, desk: Desk) -> None:
     if user is None:
         raise ValidationFailed.on("user", "must be a member of this live blog")
     if do == "role":
-        invitations.change_role(request.user, desk.blog, user, request.POST.get("role", ""))
+        set_role(request.user, desk.blog, user, request.POST.get("role", ""))
         messages.success(request, f"{user.byline} is now {request.POST.get('role')}.")
     elif do == "remove":
-        invitations.remove_member(request.user, desk.blog, user)
+        remove_member(request.user, desk.blog, user)
         messages.success(request, f"{user.byline} no longer works on this live blog.")
     else:
         raise ValidationFailed.on("do", f"must be invite, role or remove, got {do!r}")

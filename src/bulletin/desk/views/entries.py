@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +21,6 @@ from bulletin.accounts.permissions import Action, require, role_allows
 from bulletin.blogs import media, services
 from bulletin.blogs.models import Entry, EntryStatus, Media
 from bulletin.blogs.rendering import media_json
-from bulletin.blogs.validation import EntryFields
 from bulletin.desk import cards, presence
 from bulletin.desk.access import (
     Desk,
@@ -41,7 +41,8 @@ from bulletin.desk.forms import (
 )
 from bulletin.desk.history import revision_history, revision_html
 from bulletin.desk.preview import preview_html
-from bulletin.errors import BulletinError, Conflict, RateLimited, ValidationFailed, retry_after
+from bulletin.error_responses import error_response
+from bulletin.errors import BulletinError, Conflict, RateLimited, ValidationFailed
 
 STREAM_PAGE = 50
 # One button's work: (the request, the entry, the desk) → whatever the service returns.
@@ -139,7 +140,7 @@ def _attach_image(
         saved = media.save_image(request.user, desk.blog, upload, **vars(form.image))
         stored.append(saved)
         form.image_id = saved.pk
-        form.fields = EntryFields(**{**form.fields.given(), "image_id": saved.pk})
+        form.fields = form.fields.model_copy(update={"image_id": saved.pk})
         return form
     image = Media.objects.filter(pk=form.image_id or 0).first()
     if image is None:
@@ -190,7 +191,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return render(request, "desk/desk.html", context, status=_form_status(error))
     messages.success(request, _CREATE_SAYS[form.action])
-    return see_other(f"/desk/{slug}/?composed={entry.pk}")
+    return see_other(f"{reverse('desk-blog', args=[slug])}?composed={entry.pk}")
 
 
 def _form_status(error: BulletinError) -> int:
@@ -213,7 +214,7 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     if request.method == "GET":
         if entry.status == EntryStatus.DELETED:
             messages.error(request, f"Entry {entry.pk} was deleted and can no longer be edited.")
-            return see_other(f"/desk/{slug}/entries/{entry.pk}/history")
+            return see_other(reverse("desk-history", args=[slug, entry.pk]))
         values = entry_form_values(entry)
         values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
         return render(request, "desk/entry_edit.html", {**context, "values": values})
@@ -238,7 +239,7 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
         return render(request, "desk/entry_edit.html", context, status=_form_status(error))
     presence.stop_editing(desk.user, entry)
     messages.success(request, f"Saved revision {entry.revision}.")
-    return see_other(f"/desk/{slug}/#desk-entry-{entry.pk}")
+    return see_other(f"{reverse('desk-blog', args=[slug])}#desk-entry-{entry.pk}")
 
 
 def _conflict(
@@ -409,7 +410,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         html = preview_html(desk.blog, request.POST, desk.user)
     except BulletinError as error:
-        return JsonResponse(error.as_dict(), status=_form_status(error))
+        return error_response(error, status=_form_status(error))
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
@@ -425,9 +426,9 @@ def upload_image(request: HttpRequest, slug: str) -> HttpResponse:
         saved = media.save_image(request.user, desk.blog, upload)
     except RateLimited as error:
         # Another of this person's uploads is being decoded (blogs/decoding.py).
-        return JsonResponse(error.as_dict(), status=429, headers=retry_after(error))
+        return error_response(error)
     except BulletinError as error:
-        return JsonResponse(error.as_dict(), status=_form_status(error))
+        return error_response(error, status=_form_status(error))
     return JsonResponse(media_json(saved) or {}, status=201)
 
 

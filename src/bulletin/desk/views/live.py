@@ -11,7 +11,6 @@ reconnect with Last-Event-ID resumes exactly where it stopped.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -23,10 +22,11 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import auth
 from django.db import close_old_connections
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
+from bulletin import config
 from bulletin.accounts.models import User
 from bulletin.accounts.permissions import (
     Action,
@@ -38,8 +38,9 @@ from bulletin.accounts.permissions import (
 from bulletin.blogs.models import Change, Entry, LiveBlog
 from bulletin.desk import presence
 from bulletin.desk.forms import is_id
-from bulletin.errors import BulletinError, NotAuthenticated, NotFound, RateLimited, retry_after
-from bulletin.realtime import runtime
+from bulletin.error_responses import error_response
+from bulletin.errors import BulletinError, NotFound, RateLimited
+from bulletin.realtime import protocol, runtime
 from bulletin.realtime.streamcap import StreamCap
 
 # Without a hub to wake it (tests' client, management commands) the stream polls this often.
@@ -143,8 +144,7 @@ def _editors(viewer: Viewer, blog: LiveBlog) -> dict[str, list[str]]:
 
 
 def _frame(event: str, data: dict[str, Any], event_id: int | None = None) -> bytes:
-    head = f"id: {event_id}\n" if event_id is not None else ""
-    return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+    return protocol.sse(event, protocol.dumps(data), event_id)
 
 
 def _since(request: HttpRequest, blog: LiveBlog) -> int:
@@ -155,10 +155,10 @@ def _since(request: HttpRequest, blog: LiveBlog) -> int:
 
 
 async def _stream(blog: LiveBlog, since: int, viewer: Viewer) -> AsyncIterator[bytes]:
-    yield b"retry: 2000\n\n"
+    yield protocol.STREAM_START
     last = since
     shown: dict[str, list[str]] | None = None
-    keepalive = settings.BULLETIN["SSE_KEEPALIVE_SECONDS"]
+    keepalive = config.current.SSE_KEEPALIVE_SECONDS
     quiet_since = checked = time.monotonic()
     read_log, log_read_at, presence_at = True, 0.0, -PRESENCE_POLL_SECONDS
     heard = 0  # the hub's latest seq of the blog when the log was last read
@@ -201,7 +201,7 @@ async def _stream(blog: LiveBlog, since: int, viewer: Viewer) -> AsyncIterator[b
                 shown = editors
                 yield _frame("presence", {"editing": editors})
         if time.monotonic() - quiet_since >= keepalive:
-            yield b": keepalive\n\n"
+            yield protocol.KEEPALIVE
             quiet_since = time.monotonic()
         hub = runtime.hub()
         if hub is None:
@@ -244,18 +244,17 @@ async def desk_events(request: HttpRequest, slug: str) -> HttpResponseBase:
             user, request.session.session_key, slug
         )
     except BulletinError as error:
-        status = 401 if isinstance(error, NotAuthenticated) else error.status
-        return JsonResponse(error.as_dict(), status=status)
+        return error_response(error)
     # One person's open desk streams (tabs), per worker: each holds a task and a thread's
     # database turns every few seconds.
-    cap = _desk_streams(settings.BULLETIN["DESK_STREAMS_PER_USER"])
+    cap = _desk_streams(config.current.DESK_STREAMS_PER_USER)
     key = f"user:{viewer.user.pk}"
     if not cap.take(key):
         refused = RateLimited.after(
             DESK_RETRY_SECONDS,
             f"too many open desk streams of yours: at most {cap.limit}; close a desk tab",
         )
-        return JsonResponse(refused.as_dict(), status=refused.status, headers=retry_after(refused))
+        return error_response(refused)
     stream = _stream(blog, _since(request, blog), viewer)
     release = weakref.finalize(stream, cap.give_back, key)
     response = StreamingHttpResponse(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from bulletin.accounts.permissions import Action, require
 from bulletin.blogs import services
-from bulletin.blogs.validation import TAKEDOWN_REASON_MAX
+from bulletin.blogs.fields.kinds import TAKEDOWN_REASON_MAX
 from bulletin.desk.access import desk_for, desk_page, entry_of, see_other
 from bulletin.errors import InvalidState, ValidationFailed
 

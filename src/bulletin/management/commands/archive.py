@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from bulletin.management.base import BulletinCommand
-from bulletin.management.progress import PROGRESS_HELP, progress_reporter
+from bulletin.management.progress import progress_reporter
 from bulletin.reader.archive import archive_blog
 
 
@@ -19,14 +19,12 @@ class Command(BulletinCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="The ended or archived live blog to copy, by its slug.")
-        parser.add_argument(
-            "-o",
-            "--output",
+        self.add_blog_copy_arguments(
+            parser,
+            "The ended or archived live blog to copy, by its slug.",
+            "Folder to write into (default <slug>-archive; created if missing).",
             metavar="DIR",
-            help="Folder to write into (default <slug>-archive; created if missing).",
         )
-        parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]

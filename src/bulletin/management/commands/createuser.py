@@ -10,8 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
-from bulletin.accounts.models import Membership, Role, User
-from bulletin.blogs.models import LiveBlog
+from bulletin.accounts.members import assign_role
+from bulletin.accounts.models import Role, User
 from bulletin.management.base import BulletinCommand
 
 
@@ -45,11 +45,7 @@ class Command(BulletinCommand):
         username = options["username"]
         if User.objects.filter(username=username).exists():
             raise CommandError(f"a user called {username!r} already exists")
-        blog = None
-        if options["blog"]:
-            blog = LiveBlog.objects.filter(slug=options["blog"]).first()
-            if blog is None:
-                raise CommandError(f"no live blog called {options['blog']!r}")
+        blog = self.find_blog(options["blog"]) if options["blog"] else None
         password = self._password(options["password_stdin"])
         user = User(
             username=username,
@@ -65,7 +61,8 @@ class Command(BulletinCommand):
         user.set_password(password)
         user.save()
         if blog is not None:
-            Membership.objects.create(blog=blog, user=user, role=options["role"])
+            # Whoever runs Bulletin may give anyone any role: no member of the blog acts here.
+            assign_role(blog, user, options["role"])
         self.stdout.write(
             f"created user {username!r}" + (f" ({options['role']} of {blog.slug})" if blog else "")
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.urls import reverse
 
 from bulletin.blogs.demo import CREDENTIALS_FILE, seed
 from bulletin.management.base import BulletinCommand
@@ -34,14 +35,15 @@ class Command(BulletinCommand):
         result = seed(credentials)
         base = options["url"].rstrip("/")
         verb = "Created" if result.created else "Found"
-        self.stdout.write(f"{verb} the demo live blog: {base}/live/{result.blog.slug}")
+        live = reverse("reader:live", args=[result.blog.slug])
+        self.stdout.write(f"{verb} the demo live blog: {base}{live}")
         self.stdout.write(
-            f"Desk: sign in at {base}/desk/ as '{result.admin_username}' "
+            f"Desk: sign in at {base}{reverse('desk')} as '{result.admin_username}' "
             + (
                 f"with password {result.admin_password} (kept in {credentials})"
                 if result.admin_password
                 else "(password set earlier; reset it with 'bulletin changepassword admin')"
             )
         )
-        self.stdout.write(f"Site administration: {base}/admin/")
-        self.stdout.write(f"API docs: {base}/api/v1/docs")
+        self.stdout.write(f"Site administration: {base}{reverse('admin:index')}")
+        self.stdout.write(f"API docs: {base}{reverse('api-v1:openapi-view')}")

@@ -11,7 +11,7 @@ from django.core.management.base import CommandParser
 
 from bulletin.blogs.transfer import export_blog
 from bulletin.management.base import BulletinCommand
-from bulletin.management.progress import PROGRESS_HELP, progress_reporter
+from bulletin.management.progress import progress_reporter
 
 
 class Command(BulletinCommand):
@@ -22,13 +22,11 @@ class Command(BulletinCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="The live blog to export, by its slug.")
-        parser.add_argument(
-            "-o",
-            "--output",
-            help="File to write (default <slug>.json in the current folder; - for stdout).",
+        self.add_blog_copy_arguments(
+            parser,
+            "The live blog to export, by its slug.",
+            "File to write (default <slug>.json in the current folder; - for stdout).",
         )
-        parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
         parser.add_argument(
             "--public",
             action="store_true",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.urls import reverse
 
 from bulletin.accounts.models import User
 from bulletin.blogs.transfer import import_blog, read_export
@@ -48,7 +49,7 @@ class Command(BulletinCommand):
         self.stdout.write(
             f"imported {blog.slug!r} ({blog.status}): {result.entries:,} entries, "
             f"{result.revisions:,} revisions, {result.media:,} images; "
-            f"reader page /live/{blog.slug}"
+            f"reader page {reverse('reader:live', args=[blog.slug])}"
         )
         if result.users_created:
             self.stdout.write(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from bulletin import config
 from bulletin.realtime.brokers.base import Broker
 
 BROKERS = ("memory", "redis", "postgres", "dbtail")
@@ -38,9 +39,7 @@ def build(name: str) -> Broker:
     if name == "redis":
         from bulletin.realtime.brokers.redis import RedisBroker, channel_for
 
-        return RedisBroker(
-            settings.BULLETIN["REDIS_URL"], channel_for(settings.DATABASES["default"])
-        )
+        return RedisBroker(config.current.REDIS_URL, channel_for(settings.DATABASES["default"]))
     if name == "postgres":
         from bulletin.realtime.brokers.postgres import PostgresBroker
 
@@ -48,5 +47,5 @@ def build(name: str) -> Broker:
     if name == "dbtail":
         from bulletin.realtime.brokers.dbtail import DbTailBroker
 
-        return DbTailBroker(interval=settings.BULLETIN["DBTAIL_INTERVAL_MS"] / 1000)
+        return DbTailBroker(interval=config.current.DBTAIL_INTERVAL_MS / 1000)
     raise ValueError(f"BULLETIN_BROKER must be one of auto, {', '.join(BROKERS)}, got {name!r}")

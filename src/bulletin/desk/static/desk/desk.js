@@ -1,6 +1,7 @@
 // The desk's script: progressive enhancement of server-rendered pages (all of them work
 // without it). Loaded as a module from a file: the pages allow no inline script.
 
+import { setupRepeatCheck } from "./assist.js";
 import { setupComposer } from "./composer.js";
 import { setupKeyPoints } from "./keypoints.js";
 import { followDesk } from "./live.js";
@@ -15,7 +16,10 @@ document.addEventListener("submit", (event) => {
 }, true);
 
 const composer = document.getElementById("composer");
-if (composer) setupComposer(composer);
+if (composer) {
+  setupComposer(composer);
+  setupRepeatCheck(composer);
+}
 
 const editor = document.getElementById("entry-editor");
 if (editor) {
