@@ -31,7 +31,7 @@ django.setup()
 from bulletin.accounts.models import User
 from bulletin.blogs import services
 from bulletin.blogs.models import BlogStatus, LiveBlog
-from bulletin.blogs.validation import BlogFields
+from bulletin.blogs.fields import BlogFields
 user, _ = User.objects.get_or_create(username={USERNAME!r}, defaults={{"is_staff": True}})
 if not user.is_staff:
     user.is_staff = True

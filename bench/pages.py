@@ -36,7 +36,7 @@ from datetime import timedelta
 from django.utils import timezone
 from bulletin.accounts.models import User
 from bulletin.blogs import services
-from bulletin.blogs.validation import BlogFields, EntryFields
+from bulletin.blogs.fields import BlogFields, EntryFields
 count = int(sys.argv[1])
 user = User.objects.create_user("bench", is_staff=True)
 blog = services.go_live(user, services.create_blog(user, BlogFields(slug="bench",

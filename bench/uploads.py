@@ -59,7 +59,7 @@ import django
 django.setup()
 from bulletin.accounts.models import ApiToken, Membership, User
 from bulletin.blogs import services
-from bulletin.blogs.validation import BlogFields
+from bulletin.blogs.fields import BlogFields
 people = int(sys.argv[1])
 owner = User.objects.create_user("owner", password="bench-owner-password-1", is_staff=True)
 blog = services.go_live(owner, services.create_blog(owner, BlogFields(slug="bench",

@@ -13,8 +13,7 @@ from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import ErrorOut, Id, KeyPointsOut, StrictIn
 from bulletin.assist import services
-from bulletin.assist.services import BODY_MAX
-from bulletin.blogs.models import HEADLINE_MAX, KEY_POINT_MAX
+from bulletin.blogs.fields.kinds import Body, Headline, KeyPointText
 from bulletin.blogs.rendering import blog_json
 
 router = Router(tags=["assist"])
@@ -23,8 +22,8 @@ ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409)}
 
 
 class SimilarIn(StrictIn):
-    headline: str = Field(default="", max_length=HEADLINE_MAX)
-    body: str = Field(default="", max_length=BODY_MAX, description="The draft's HTML.")
+    headline: Headline = ""
+    body: Body = ""
     entry_id: Id | None = Field(
         default=None, description="The entry being edited, left out of the comparison."
     )
@@ -53,8 +52,8 @@ class SuggestionsOut(Schema):
 
 
 class AcceptIn(StrictIn):
-    text: str | None = Field(
-        default=None, max_length=KEY_POINT_MAX, description="The line as edited; omit to keep it."
+    text: KeyPointText | None = Field(
+        default=None, description="The line as edited; omit to keep it."
     )
 
 

@@ -13,12 +13,18 @@ from bulletin.assist.compare import says_the_same
 from bulletin.assist.models import AssistSettings, DismissedSuggestion, KeyPointSuggestion
 from bulletin.assist.text import weighted_terms
 from bulletin.blogs import services
-from bulletin.blogs.models import HEADLINE_MAX, LiveBlog
+from bulletin.blogs.fields import Fields
+from bulletin.blogs.fields.kinds import Body, Headline
+from bulletin.blogs.models import LiveBlog
 from bulletin.blogs.services.common import Actor
 from bulletin.errors import NotFound, ValidationFailed
 
-# A draft is compared as written; past this it is no entry a desk would publish.
-BODY_MAX = 100_000
+
+class Draft(Fields):
+    """A draft as the composer holds it, within the limits of the entry it would become."""
+
+    headline: Headline = ""
+    body: Body = ""
 
 
 def similar(
@@ -26,13 +32,8 @@ def similar(
 ) -> list[repeats.Repeat]:
     """Published entries the draft repeats, best first (those at the blog's threshold)."""
     require(actor, blog, Action.WRITE_DRAFT)
-    if len(headline) > HEADLINE_MAX:
-        raise ValidationFailed.on(
-            "headline", f"must be at most {HEADLINE_MAX} characters, got {len(headline)}"
-        )
-    if len(body) > BODY_MAX:
-        raise ValidationFailed.on("body", f"must be at most {BODY_MAX} characters, got {len(body)}")
-    return repeats.similar(blog, headline, body, exclude=exclude)
+    draft = Draft.read({"headline": headline, "body": body})
+    return repeats.similar(blog, draft.headline, draft.body, exclude=exclude)
 
 
 def suggestions(actor: Actor, blog: LiveBlog) -> list[KeyPointSuggestion]:

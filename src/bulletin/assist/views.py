@@ -17,6 +17,7 @@ from bulletin.assist import services
 from bulletin.assist.repeats import Repeat
 from bulletin.assist.text import shorten
 from bulletin.desk.access import back, desk_action, desk_for, desk_page
+from bulletin.error_responses import error_response
 from bulletin.errors import BulletinError, ValidationFailed
 
 
@@ -57,7 +58,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
             exclude=_exclude(request),
         )
     except BulletinError as error:
-        return JsonResponse(error.as_dict(), status=error.status)
+        return error_response(error)
     return JsonResponse(
         {
             "similar": [
