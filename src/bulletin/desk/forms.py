@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from bulletin.blogs.fields import BlogFields, EntryFields
+from bulletin.blogs.fields.blogs import PLAIN_BLOG_FIELDS
 from bulletin.blogs.fields.kinds import is_time_zone
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.errors import ValidationFailed
@@ -22,6 +23,11 @@ from bulletin.numbers import whole_number
 
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 ENTRY_ACTIONS = ("publish", "draft", "submit", "schedule")
+# Every text field of an entry's model is an input of the same name in the composer and the
+# edit form: a new text field is read here without an edit.
+ENTRY_TEXT_FIELDS = tuple(
+    name for name, info in EntryFields.model_fields.items() if info.annotation is str
+)
 
 
 def parse_local_time(name: str, raw: str, zone_name: str) -> datetime | None:
@@ -113,17 +119,8 @@ def read_entry_form(
     image_id = (
         None if post.get("remove_image") else _optional_id("image_id", post.get("image_id", ""))
     )
-    given: dict[str, Any] = {
-        "headline": post.get("headline", ""),
-        "subtitle": post.get("subtitle", ""),
-        "body": post.get("body", ""),
-        "image_id": image_id,
-        "embed_url": post.get("embed_url", ""),
-        "embed_title": post.get("embed_title", ""),
-        "embed_description": post.get("embed_description", ""),
-        "related_url": post.get("related_url", ""),
-        "related_title": post.get("related_title", ""),
-    }
+    given: dict[str, Any] = {name: post.get(name, "") for name in ENTRY_TEXT_FIELDS}
+    given["image_id"] = image_id
     for flag in ("key_event", "breaking"):
         if may_flag or flag in post:
             given[flag] = post.get(flag) == "on"
@@ -188,9 +185,7 @@ def read_blog_form(post: QueryDict, zone_name: str) -> BlogFields:
     """Read the blog settings form."""
     zone = post.get("timezone", zone_name) or zone_name
     values: dict[str, Any] = {
-        name: post.get(name, "")
-        for name in ("slug", "title", "description", "language", "timezone", "order")
-        if name in post
+        name: post.get(name, "") for name in PLAIN_BLOG_FIELDS if name in post
     }
     for name in ("coverage_start", "coverage_end"):
         if name in post:
