@@ -51,12 +51,12 @@ typecheck: .venv/.dev
 # Both passes in parallel (pytest-xdist; the suite waits on servers and sockets more than it
 # computes, so more workers than cores); -n0 runs one process, for pdb and -x.
 test-sqlite: .venv/.dev
-	.venv/bin/pytest -q -n 3 --dist worksteal
+	.venv/bin/pytest -q -n 4 --dist worksteal
 
 # Only what could differ on PostgreSQL (the rule: tests/conftest.py); SQLite ran everything.
 test-postgres: .venv/.dev
 	BULLETIN_DATABASE_URL=$(TEST_POSTGRES_URL) .venv/bin/pytest -q -p no:cacheprovider \
-	  -n 3 --dist worksteal -m db_sensitive
+	  -n 4 --dist worksteal -m db_sensitive
 
 # PostgreSQL, Redis, Chromium, nginx, openssl and systemd-analyze, as CI has them (installed from
 # Debian's packages when run as root); it stops with one line naming what is missing otherwise.
