@@ -1,17 +1,3 @@
-"""What the cluster and CDN tests share: they bring their own databases."""
-
-from __future__ import annotations
-
-import pytest
-from django.conf import settings
-
-
-def _postgres_pass() -> bool:
-    return bool(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
-
-
-# They start servers with databases of their own (PostgreSQL in the cluster's data node,
-# SQLite behind the CDN): running them again in the suite's PostgreSQL pass adds nothing.
-sqlite_pass_only = pytest.mark.skipif(
-    _postgres_pass(), reason="runs in the SQLite pass of the suite only"
-)
+"""The cluster and CDN tests bring their own databases (PostgreSQL in the cluster's data node,
+SQLite behind the CDN). They are not database-sensitive (tests/conftest.py), so the suite's
+PostgreSQL pass, which runs only those, leaves them out: they run once, in the SQLite pass."""

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.conftest import sqlite_pass_only
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [sqlite_pass_only, pytest.mark.timeout(240)]
+pytestmark = pytest.mark.timeout(240)
 
 
 def test_polling_readers_behind_the_cdn_get_every_change(tmp_path: Path) -> None:

@@ -23,19 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.conftest import sqlite_pass_only
 from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "bench" / "cluster.py"
 
 
-pytestmark = [
-    sqlite_pass_only,
-    # Namespaces, nginx and six Bulletin workers: one at a time on the machine's two cores.
-    pytest.mark.xdist_group("cluster"),
-    pytest.mark.timeout(420),
-]
+pytestmark = pytest.mark.timeout(420)
 
 
 def _missing() -> list[str]:
