@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -70,6 +71,14 @@ class BulletinTarget(Target):
             "BULLETIN_RATE_LIMIT_STREAM": "off",
             "BULLETIN_RATE_LIMIT_CHANGES": "off",
             "BULLETIN_STREAMS_PER_CLIENT": "0",
+            # Ten thousand readers connecting at once on a busy machine may wait more than the
+            # default 10 s for their request head to be read; nchan has no such deadline.
+            "BULLETIN_HEADER_TIMEOUT_SECONDS": "60",
+            # As deployed: production mode (no DEBUG, whose cursor wrapper logs every query of
+            # the publish request). TLS would end at a proxy; the site URL only has to say so.
+            "BULLETIN_MODE": "production",
+            "BULLETIN_SECRET_KEY": secrets.token_urlsafe(48),
+            "BULLETIN_SITE_URL": "https://bench.invalid",
         }
         if mode == "redis":
             self.env["BULLETIN_REDIS_URL"] = redis_url

@@ -3,8 +3,12 @@
 Measures Bulletin and two references (nchan, sse-starlette) in the same run with the same load
 client, and prints ratios. Only 127.0.0.1 is used; every server started is stopped.
 
-    .venv/bin/python bench/fanout.py --readers 10000 --messages 5 \\
-        --targets nchan,sse-starlette,bulletin --mode memory --workers 1 [--json out.json]
+    .venv/bin/python bench/fanout.py --readers 10000 --messages 5 --rounds 2 \\
+        --targets nchan,bulletin --mode memory --workers 1 [--json out.json]
+
+With ``--rounds 2`` the targets alternate (nchan, Bulletin, nchan, Bulletin), so that both see
+the same machine; ratios are printed per round. ``bench/outside_client.py`` checks these
+figures with a client that shares no code with this one.
 """
 
 from __future__ import annotations
@@ -41,7 +45,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--readers", type=int, default=1000, help="Open SSE readers (default 1000).")
     p.add_argument("--messages", type=int, default=5, help="Messages to publish (default 5).")
     p.add_argument(
-        "--interval", type=float, default=1.0, help="Seconds between publishes (default 1.0)."
+        "--interval", type=float, default=1.5, help="Seconds between publishes (default 1.5)."
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="Run the targets in turn this many times (default 1); ratios per round.",
     )
     p.add_argument(
         "--targets",
@@ -120,8 +130,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = sorted(set(args.targets) - set(TARGETS))
     if unknown:
         p.error(f"--targets must be among {', '.join(TARGETS)}, got {', '.join(unknown)}")
-    if args.readers < 1 or args.messages < 1 or args.workers < 1:
-        p.error("--readers, --messages and --workers must be at least 1")
+    if args.readers < 1 or args.messages < 1 or args.workers < 1 or args.rounds < 1:
+        p.error("--readers, --messages, --workers and --rounds must be at least 1")
     if args.load_procs <= 0:
         args.load_procs = max(1, math.ceil(args.readers / READERS_PER_PROCESS))
     return args
@@ -268,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     results: list[TargetResult] = []
-    for name in args.targets:
+    for name in args.targets * args.rounds:
         try:
             with make_target(name, args) as target:
                 results.append(run_target(target, args))
@@ -280,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         log(f"{name}: stopped")
     print_table(results, args)
-    print_ratios(results)
+    per_round = len(args.targets)
+    for start in range(0, len(results), per_round):
+        if args.rounds > 1:
+            print(f"\nround {start // per_round + 1}:", end="")
+        print_ratios(results[start : start + per_round])
     if args.json_path:
         with open(args.json_path, "w") as out:
             json.dump(_json_report(args, argv, results), out, indent=2)

@@ -25,6 +25,7 @@ class TargetResult:
     duplicated: int = 0
     ended_early: int = 0
     p50_ms: float = math.nan
+    p90_ms: float = math.nan
     p99_ms: float = math.nan
     max_ms: float = math.nan
     per_message_p50_ms: list[float] = field(default_factory=list)
@@ -105,6 +106,7 @@ def summarise(
         duplicated=sum(r["duplicates"] for r in results),
         ended_early=sum(r["ended_early"] for r in results),
         p50_ms=_ms(percentile(everything, 0.50)),
+        p90_ms=_ms(percentile(everything, 0.90)),
         p99_ms=_ms(percentile(everything, 0.99)),
         max_ms=_ms(everything[-1]) if everything else math.nan,
         per_message_p50_ms=per_p50,
@@ -125,6 +127,7 @@ COLUMNS = (
     "target",
     "readers",
     "p50 ms",
+    "p90 ms",
     "p99 ms",
     "max ms",
     "lost",
@@ -136,11 +139,12 @@ COLUMNS = (
 
 def _row(r: TargetResult) -> list[str]:
     if r.error is not None:
-        return [r.name, "-", "-", "-", "-", "-", "-", "-", "failed"]
+        return [r.name, "-", "-", "-", "-", "-", "-", "-", "-", "failed"]
     return [
         r.name,
         f"{r.readers_connected}/{r.readers_requested}",
         f"{r.p50_ms:.1f}",
+        f"{r.p90_ms:.1f}",
         f"{r.p99_ms:.1f}",
         f"{r.max_ms:.1f}",
         str(r.lost),
@@ -195,5 +199,5 @@ def print_ratios(results: list[TargetResult]) -> None:
             continue
         print(
             f"bulletin/{reference}: p50 x{bulletin.p50_ms / ref.p50_ms:.2f}, "
-            f"p99 x{bulletin.p99_ms / ref.p99_ms:.2f}"
+            f"p90 x{bulletin.p90_ms / ref.p90_ms:.2f}, p99 x{bulletin.p99_ms / ref.p99_ms:.2f}"
         )

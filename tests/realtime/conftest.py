@@ -48,6 +48,20 @@ def serve(transactional_db: None) -> Iterator[Callable[..., Server]]:
         server.stop()
 
 
+@pytest.fixture(params=["lean", "asgi"])
+def stream_serve(
+    request: pytest.FixtureRequest, serve: Callable[..., Server]
+) -> Callable[..., Server]:
+    """`serve`, once per way `bulletin serve` can hold a live stream: its lean stream protocol
+    (bulletin.realtime.leanstream) and the portable ASGI edge every ASGI server runs."""
+    lean = "on" if request.param == "lean" else "off"
+
+    def start(workers: int = 1, **env: str) -> Server:
+        return serve(workers, lean_streams=lean, **env)
+
+    return start
+
+
 def api_publish(server: Server, newsroom: Newsroom, headline: str, **fields: Any) -> int:
     """Publish an entry through the server's API (the change happens in the server process)."""
     body = json.dumps({"headline": headline, **fields}).encode()

@@ -38,8 +38,8 @@ def closed_by_server(sock: socket.socket, trickle: bytes = b"") -> bool:
     return False
 
 
-def test_one_address_holds_at_most_its_cap_of_live_streams(newsroom, serve):
-    server = serve(streams_per_client="3", rate_limit_stream="off")
+def test_one_address_holds_at_most_its_cap_of_live_streams(newsroom, stream_serve):
+    server = stream_serve(streams_per_client="3", rate_limit_stream="off")
     path = f"/live/{newsroom.blog.slug}/events"
     streams = [SSEClient(server.port, path) for _ in range(3)]
     assert [stream.status for stream in streams] == [200, 200, 200]
@@ -91,8 +91,10 @@ def test_a_kept_alive_connection_stalling_in_its_next_request_is_closed(newsroom
         assert closed_by_server(sock)
 
 
-def test_a_whole_request_is_answered_and_a_live_stream_outlives_the_header_timeout(newsroom, serve):
-    server = serve(header_timeout_seconds="1", sse_keepalive_seconds="1")
+def test_a_whole_request_is_answered_and_a_live_stream_outlives_the_header_timeout(
+    newsroom, stream_serve
+):
+    server = stream_serve(header_timeout_seconds="1", sse_keepalive_seconds="1")
     stream = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     assert stream.status == 200
     time.sleep(2.5)  # past the head's deadline: the stream is the application's business

@@ -12,8 +12,10 @@ ENTRIES = 40
 BODY = "<p>" + "Water is over the quay wall and still rising. " * 1900 + "</p>"  # ~90 KB
 
 
-def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(newsroom, serve):
-    server = serve(broker="dbtail", dbtail_interval_ms="20")
+def test_a_reader_that_stops_reading_is_dropped_and_does_not_delay_the_others(
+    newsroom, stream_serve
+):
+    server = stream_serve(broker="dbtail", dbtail_interval_ms="20")
     stalled = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events", read_buffer=4096)
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     wait_for_readers(server, newsroom.blog.slug, 2)

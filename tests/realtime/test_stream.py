@@ -22,13 +22,13 @@ def _headlines(events) -> list[str]:
     return [event.json()["data"]["entry"]["headline"] for event in events]
 
 
-def test_reader_with_since_gets_exactly_the_changes_after_it_then_live_ones(newsroom, serve):
+def test_reader_with_since_gets_exactly_the_changes_after_it_then_live_ones(newsroom, stream_serve):
     for n in range(3):
         services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline=f"old {n}"))
     start = _seq(newsroom.blog)
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="missed 1"))
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="missed 2"))
-    server = serve()
+    server = stream_serve()
 
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since={start}")
     backlog = reader.events(2)
@@ -47,8 +47,10 @@ def test_reader_with_since_gets_exactly_the_changes_after_it_then_live_ones(news
     assert reader.events(1, timeout=1) == []  # nothing twice
 
 
-def test_reader_that_misses_five_changes_gets_exactly_those_five_on_reconnect(newsroom, serve):
-    server = serve()
+def test_reader_that_misses_five_changes_gets_exactly_those_five_on_reconnect(
+    newsroom, stream_serve
+):
+    server = stream_serve()
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     api_publish(server, newsroom, "seen")
     last = reader.events(1)[0].id
@@ -67,8 +69,8 @@ def test_reader_that_misses_five_changes_gets_exactly_those_five_on_reconnect(ne
     assert [event.id for event in events] == list(range(last + 1, last + 6))
 
 
-def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, serve):
-    server = serve(broker="dbtail", dbtail_interval_ms="50")
+def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, stream_serve):
+    server = stream_serve(broker="dbtail", dbtail_interval_ms="50")
     entry = services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="v1"))
     # Its headers are read: the stream's seq is fixed, later changes will reach it.
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
@@ -97,8 +99,8 @@ def test_edits_deletes_key_points_and_pins_reach_the_reader_in_order(newsroom, s
     assert [event.id for event in events] == sorted(event.id for event in events)
 
 
-def test_drafts_never_reach_readers_but_do_not_break_the_sequence(newsroom, serve):
-    server = serve()
+def test_drafts_never_reach_readers_but_do_not_break_the_sequence(newsroom, stream_serve):
+    server = stream_serve()
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     api_publish(server, newsroom, "draft", status="draft")
     api_publish(server, newsroom, "public")
@@ -108,8 +110,8 @@ def test_drafts_never_reach_readers_but_do_not_break_the_sequence(newsroom, serv
     assert _headlines(events) == ["public"]
 
 
-def test_reader_resumes_after_server_restart_without_losing_entries(newsroom, serve):
-    first = serve()
+def test_reader_resumes_after_server_restart_without_losing_entries(newsroom, stream_serve):
+    first = stream_serve()
     reader = SSEClient(first.port, f"/live/{newsroom.blog.slug}/events")
     api_publish(first, newsroom, "before restart")
     last = reader.events(1)[0].id
@@ -117,7 +119,7 @@ def test_reader_resumes_after_server_restart_without_losing_entries(newsroom, se
     assert reader.wait_closed()
 
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="while down"))
-    second = serve()
+    second = stream_serve()
     resumed = SSEClient(
         second.port, f"/live/{newsroom.blog.slug}/events", headers={"Last-Event-ID": str(last)}
     )
@@ -126,15 +128,15 @@ def test_reader_resumes_after_server_restart_without_losing_entries(newsroom, se
     assert _headlines(resumed.events(2)) == ["while down", "after restart"]
 
 
-def test_keepalive_comments_arrive_on_an_idle_stream(newsroom, serve):
-    server = serve(sse_keepalive_seconds="1")
+def test_keepalive_comments_arrive_on_an_idle_stream(newsroom, stream_serve):
+    server = stream_serve(sse_keepalive_seconds="1")
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     reader.events(1, timeout=2.5)
     assert "keepalive" in reader.comments
 
 
-def test_ended_coverage_closes_streams_and_stops_reconnects(newsroom, serve):
-    server = serve(broker="dbtail", dbtail_interval_ms="50")
+def test_ended_coverage_closes_streams_and_stops_reconnects(newsroom, stream_serve):
+    server = stream_serve(broker="dbtail", dbtail_interval_ms="50")
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     wait_for_readers(server, newsroom.blog.slug, 1)  # an open stream the hub holds
     services.end_coverage(newsroom.editor, newsroom.blog)
@@ -151,28 +153,32 @@ def test_ended_coverage_closes_streams_and_stops_reconnects(newsroom, serve):
     assert again.status == 204
 
 
-def test_unknown_and_draft_blogs_answer_404_and_bad_since_400(newsroom, serve, django_db_blocker):
+def test_unknown_and_draft_blogs_answer_404_and_bad_since_400(
+    newsroom, stream_serve, django_db_blocker
+):
     from tests.factories import Factory
 
     draft = Factory().blog(live=False)
-    server = serve()
+    server = stream_serve()
     assert SSEClient(server.port, "/live/no-such-blog/events").status == 404
     assert SSEClient(server.port, f"/live/{draft.slug}/events").status == 404
     bad = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since=abc")
     assert bad.status == 400
 
 
-def test_reader_ahead_of_the_server_is_told_to_reset(newsroom, serve):
-    server = serve()
+def test_reader_ahead_of_the_server_is_told_to_reset(newsroom, stream_serve):
+    server = stream_serve()
     reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events?since=999")
     events = reader.events(1)
     assert [event.kind for event in events] == ["reset"]
 
 
-def test_a_page_newer_than_this_workers_hub_waits_for_it_instead_of_reloading(newsroom, serve):
+def test_a_page_newer_than_this_workers_hub_waits_for_it_instead_of_reloading(
+    newsroom, stream_serve
+):
     # The memory broker never hears of a change made in this process: the hub lags behind
     # the database, as a worker does for the few milliseconds its broker takes.
-    server = serve()
+    server = stream_serve()
     watching = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
     wait_for_readers(server, newsroom.blog.slug, 1)  # the blog's channel is open at this seq
     services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="elsewhere"))

@@ -30,9 +30,9 @@ from bulletin.metrics import metrics, worker_exiting
 from bulletin.numbers import MAX_ID, describe, whole_number
 from bulletin.ratelimit import Clock, Limiter, Rate, address_key, client_address
 from bulletin.reader.cache import BlogHead, live_etag, live_page_key, load_head, pages
-from bulletin.realtime import protocol, runtime, store
+from bulletin.realtime import leanstream, protocol, runtime, store
 from bulletin.realtime.brokers.base import Broker
-from bulletin.realtime.hub import Hub
+from bulletin.realtime.hub import Hub, Reader
 from bulletin.realtime.hub_metrics import HubMetrics
 from bulletin.realtime.operations import PATHS as OPERATIONS_PATHS
 from bulletin.realtime.operations import Operations
@@ -101,7 +101,7 @@ async def _unavailable(send: Send, slug: str, exc: BaseException) -> None:
     await send_error(send, error, outage.HEADERS)
 
 
-class Edge:
+class Edge(leanstream.Owner):
     """Routes the realtime paths to the hub, everything else to ``app`` (Django)."""
 
     def __init__(self, app: Any, *, clock: Clock = time.monotonic) -> None:
@@ -252,10 +252,13 @@ class Edge:
             await broker.start(hub)
             self.hub, self.broker = hub, broker
             runtime.set_hub(hub)
+            if config.current.LEAN_STREAMS:
+                leanstream.set_opener(self.open_lean_stream)
             _tune_garbage_collector()
             logger.info("realtime hub started with the %s broker", broker.name)
 
     async def stop(self) -> None:
+        leanstream.set_opener(None)
         if self.broker is not None:
             await self.broker.stop()
         if self.hub is not None:
@@ -285,10 +288,14 @@ class Edge:
             return None
         return state, since
 
-    async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+    async def _open(
+        self, scope: Scope, send: Send, slug: str
+    ) -> tuple[BlogState, int, str | None] | None:
+        """Admit a live stream: the blog, the reader's ``since`` and its counted client key;
+        None after answering (400, 404, 204 when coverage is over, 429, 503)."""
         admitted = await self._admit(scope, send, slug, fresh=False)
         if admitted is None:
-            return
+            return None
         state, since = admitted
         if since is None:
             # "From now" means from this request: fix the seq before answering, so that a
@@ -297,30 +304,43 @@ class Edge:
                 fresh = await store.blog_state(slug)
             except outage.DATABASE_ERRORS as exc:
                 await _unavailable(send, slug, exc)
-                return
+                return None
             state = fresh if fresh is not None else state
             since = state.seq
-        if state.status != BlogStatus.LIVE and (since is None or since >= state.seq):
+        if state.status != BlogStatus.LIVE and since >= state.seq:
             await _respond(send, 204)  # coverage is over: EventSource stops reconnecting
-            return
+            return None
         if self.hub is None:
             await self.start()
-        hub = self.hub
-        assert hub is not None
         address = self._address(scope)
         client = address_key(address) if address is not None else None
         if client is not None and not self._streams.take(client):
             await self._too_many_streams(send)
-            return
+            return None
+        return state, since, client
+
+    async def _start_stream(
+        self, scope: Scope, send: Send, state: BlogState, since: int, stream: Any = None
+    ) -> Reader | None:
+        """Answer 200, catch the reader up and make it live (None: it was told to reset)."""
+        hub = self.hub
+        assert hub is not None
         headers = [*protocol.SSE_HEADERS, *self._security_headers(scope)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True})
+        metrics().sse_connections.inc()
+        return await hub.attach(state, since, send, stream)
+
+    async def _events(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+        opened = await self._open(scope, send, slug)
+        if opened is None:
+            return
+        state, since, client = opened
+        hub = self.hub
+        assert hub is not None
         reader = None
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send(
-                {"type": "http.response.body", "body": protocol.STREAM_START, "more_body": True}
-            )
-            metrics().sse_connections.inc()
-            reader = await hub.attach(state, since, send)
+            reader = await self._start_stream(scope, send, state, since)
             if reader is not None and state.status == BlogStatus.LIVE:
                 while (await receive())["type"] != "http.disconnect":
                     pass
@@ -342,6 +362,66 @@ class Edge:
             if reader is not None:
                 hub.detach(reader, state.id)
         await _finish(send)
+
+    # --- the lean live stream of `bulletin serve` (bulletin.realtime.leanstream) ----------
+
+    async def open_lean_stream(self, scope: Scope, stream: leanstream.LeanStream) -> None:
+        """The same stream as :meth:`_events`, on a connection `bulletin serve` handed over.
+
+        This task ends once the reader is live; then the hub writes to ``stream`` and the
+        loss of the connection detaches the reader (:meth:`lean_stream_gone`).
+        """
+        try:
+            await self._lean_stream(scope, stream)
+        except Exception:
+            # uvicorn would answer 500; here the connection is dropped rather than left open.
+            logger.exception("opening a live stream failed")
+            stream.finish("slow")
+
+    async def _lean_stream(self, scope: Scope, stream: leanstream.LeanStream) -> None:
+        send = stream.send
+        match = ROUTE.match(scope["path"])
+        assert match is not None  # leanstream.STREAM_PATH only hands over such paths
+        slug = match.group(1)
+        refused = _bad_host(scope, send) or self._over_limit(scope, send, "events")
+        if refused is not None:
+            with contextlib.suppress(OSError):
+                await refused
+            return
+        try:
+            opened = await self._open(scope, send, slug)
+        except OSError:
+            return  # the reader left while being answered
+        if opened is None:
+            return
+        state, since, client = opened
+        hub = self.hub
+        assert hub is not None
+        reader = None
+        try:
+            reader = await self._start_stream(scope, send, state, since, stream)
+            if reader is not None and state.status == BlogStatus.LIVE and not stream.ended:
+                reader.go_lean()
+                stream.hold(self, reader, state.id, client)
+                return
+        except asyncio.CancelledError:
+            pass  # the connection went, or the hub cut the reader off while it caught up
+        except OSError:
+            pass  # the connection went while the reader caught up
+        except outage.DATABASE_ERRORS as exc:
+            outage.log(f"live blog {slug} stream", exc)
+        if client is not None:
+            self._streams.give_back(client)
+        if reader is not None:
+            hub.detach(reader, state.id)
+        stream.finish(reader.reason if reader is not None else "")
+
+    def lean_stream_gone(self, stream: leanstream.LeanStream) -> None:
+        if stream.client is not None:
+            self._streams.give_back(stream.client)
+        if self.hub is not None and stream.reader is not None:
+            self.hub.detach(stream.reader, stream.blog_id)
+        stream.reader = None
 
     # --- the reader page, when it is already rendered ----------------------------------
 

@@ -1,9 +1,17 @@
 """The per-process hub: one channel per blog with local readers, changes written to all of them.
 
-Each change is encoded to SSE bytes once and written to every live reader of its blog straight
-from the broker callback: no queue and no task wake-up per reader. A reader whose socket cannot
-take the bytes at once (the server paused writing because its buffer is over the high-water
-mark) is cut off; its EventSource reconnects and resumes from its last event id.
+Each change is encoded to SSE bytes and chunk-framed once, and written to every live reader of
+its blog from the broker callback: no queue and no task wake-up per reader. The write loop runs
+in turns of ``BROADCAST_SLICE`` readers, one turn per pass of the event loop, so the publish
+request that made the change is answered (and other connections are served) while thousands
+of readers are written to; a change that arrives meanwhile joins the pass in seq order. A reader
+whose socket cannot take the bytes at once (the server paused writing because its buffer is
+over the high-water mark) is cut off; its EventSource reconnects and resumes from its last
+event id.
+
+A reader is written to by one of three means, fastest first: a :class:`Stream` (the lean
+stream protocol of ``bulletin serve``, :mod:`bulletin.realtime.leanstream`), uvicorn's
+httptools transport, or the portable ASGI ``send()`` of any other server.
 
 Changes are applied strictly in seq order. A notification that skips a seq, or carries no
 payload, makes the channel backfill from the change log, so a broker that drops or repeats
@@ -22,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bulletin.blogs.events import ChangeEvent
 from bulletin.realtime import protocol, store
@@ -37,6 +45,19 @@ MAX_CATCHUP = 2000  # further behind than this, a reader is told to reload inste
 BACKFILL_PAGE = 1000
 KEEPALIVE_SECONDS = 15.0
 RESYNC_SECONDS = 5.0
+# Readers written per turn of the event loop: ~10-20 ms of socket writes here, short enough for
+# the publish request's answer and new connections to get through between turns.
+BROADCAST_SLICE = 2000
+
+
+class Stream(Protocol):
+    """A reader's connection that the hub writes pre-framed chunks to directly."""
+
+    def write(self, framed: bytes) -> bool:
+        """Write one HTTP chunk now; False when the reader was too slow and is cut off."""
+
+    def finish(self, reason: str) -> None:
+        """End the response (the last chunk) and close; ``slow``: just drop the connection."""
 
 
 def _direct_cycle(send: Send) -> Any:
@@ -65,15 +86,28 @@ def chunk(data: bytes) -> bytes:
 class Reader:
     """One open stream. ``last_seq`` is the last event it was sent."""
 
-    __slots__ = ("cycle", "last_seq", "live", "reason", "send", "task")
+    __slots__ = ("cycle", "last_seq", "live", "reason", "send", "stream", "task")
 
-    def __init__(self, send: Send, task: asyncio.Task[Any] | None, since: int) -> None:
+    def __init__(
+        self, send: Send, task: asyncio.Task[Any] | None, since: int, stream: Stream | None = None
+    ) -> None:
         self.send = send
-        self.cycle = _direct_cycle(send)
+        self.stream = stream
+        self.cycle = None if stream is not None else _direct_cycle(send)
         self.task = task
         self.last_seq = since
         self.live = False
         self.reason = ""
+
+    def go_lean(self) -> None:
+        """Drop what only the catch-up needed: a lean stream keeps no send() and no task."""
+        if self.stream is not None:
+            self.send = _no_send
+            self.task = None
+
+
+async def _no_send(_message: dict[str, Any]) -> None:
+    raise RuntimeError("a lean stream is written to through its Stream")
 
 
 # (seq, subject, encoded event) of one public change kept in a channel's ring.
@@ -93,6 +127,14 @@ class Channel:
     wanted: int = 0
     syncing: bool = True
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # The write pass in progress: events not yet written to every reader it covers (seq,
+    # data, chunk), the readers it covers, how far it got, the top seq when it began.
+    outbox: list[tuple[int, bytes, bytes]] = field(default_factory=list)
+    pass_readers: tuple[Reader, ...] = ()
+    pass_index: int = 0
+    pass_upto: int = 0
+    pass_seconds: float = 0.0
+    closing: str = ""  # close every reader once the pass is written ("coverage ended")
 
 
 @dataclass
@@ -136,7 +178,9 @@ class Hub:
         on_change: Callable[[ChangeEvent], None] | None = None,
         on_notify: Callable[[int], None] | None = None,
         observer: HubObserver | None = None,
+        broadcast_slice: int = BROADCAST_SLICE,
     ) -> None:
+        self.broadcast_slice = broadcast_slice
         # Told of every public change applied here (the edge drops what it cached).
         self.on_change = on_change
         # Told the blog id of every change this process hears of, whether or not it has
@@ -250,12 +294,12 @@ class Hub:
         channel.ring.append((event.seq, subject, data))
         while len(channel.ring) > self.ring_size:
             channel.floor = channel.ring.popleft()[0]
-        self._broadcast(channel, data, event.seq)
         self.stats.delivered_events += 1
         if self.on_change is not None:
             self.on_change(event)
         if event.kind == "end":
-            self._close_all(channel, "coverage ended")
+            channel.closing = "coverage ended"
+        self._broadcast(channel, data, event.seq)
 
     def _backfill_soon(self, channel: Channel) -> None:
         if not channel.syncing:
@@ -297,32 +341,76 @@ class Hub:
     # --- writing to readers ----------------------------------------------------------
 
     def _broadcast(self, channel: Channel, data: bytes, seq: int) -> None:
+        """Queue one event for every reader of the channel; the first turn is written now."""
+        channel.outbox.append((seq, data, chunk(data)))
+        if len(channel.outbox) == 1:  # no pass in progress: begin one
+            self._begin_pass(channel)
+            self._write_turn(channel)
+
+    def _begin_pass(self, channel: Channel) -> None:
+        channel.pass_readers = tuple(channel.readers)
+        channel.pass_index = 0
+        channel.pass_upto = channel.outbox[-1][0]
+        channel.pass_seconds = 0.0
+
+    def _write_turn(self, channel: Channel) -> None:
+        """Write the outbox to the next slice of the pass's readers; schedule the rest."""
         started = time.perf_counter()
-        message = {"type": "http.response.body", "body": data, "more_body": True}
-        framed = chunk(data)
-        readers = tuple(channel.readers)
-        for reader in readers:
+        outbox = channel.outbox
+        if not outbox:
+            return  # the hub stopped, or the channel was dropped meanwhile
+        first, top = outbox[0][0], outbox[-1][0]
+        every = outbox[0][2] if len(outbox) == 1 else chunk(b"".join(e[1] for e in outbox))
+        readers = channel.pass_readers
+        index = channel.pass_index
+        stop = min(len(readers), index + self.broadcast_slice)
+        write = self._write
+        for position in range(index, stop):
+            reader = readers[position]
             # A reader that arrived with a later seq than this hub had skips what it has.
-            if reader.live and seq > reader.last_seq:
-                reader.last_seq = seq
-                self._write(channel, reader, message, framed)
-        took = time.perf_counter() - started
-        if len(channel.readers) != len(readers):
-            self._count(channel)  # slow readers were cut off
+            last = reader.last_seq
+            if reader.live and last < top:
+                reader.last_seq = top
+                if last < first:
+                    write(channel, reader, every)
+                else:  # it had part of the outbox already (it attached during this pass)
+                    write(channel, reader, chunk(b"".join(e[1] for e in outbox if e[0] > last)))
+        channel.pass_index = stop
+        channel.pass_seconds += time.perf_counter() - started
+        if stop < len(readers):
+            (self.loop or asyncio.get_running_loop()).call_soon(self._write_turn, channel)
+            return
+        self._end_pass(channel, len(readers))
+
+    def _end_pass(self, channel: Channel, written: int) -> None:
+        took = channel.pass_seconds
         self.stats.last_broadcast_seconds = took
         self.stats.max_broadcast_seconds = max(self.stats.max_broadcast_seconds, took)
         self.observer.broadcast(took)
         logger.debug(
             "seq %s of %s written to %d readers in %.1f ms",
-            seq,
+            channel.pass_upto,
             channel.state.slug,
-            len(channel.readers),
+            written,
             took * 1000,
         )
+        # Readers the pass went by before later events arrived still need those.
+        later = [event for event in channel.outbox if event[0] > channel.pass_upto]
+        channel.outbox = later
+        channel.pass_readers = ()
+        self._count(channel)  # slow readers may have been cut off
+        if later:
+            self._begin_pass(channel)
+            (self.loop or asyncio.get_running_loop()).call_soon(self._write_turn, channel)
+        elif channel.closing:
+            self._close_all(channel, channel.closing)
 
-    def _write(
-        self, channel: Channel, reader: Reader, message: dict[str, Any], framed: bytes
-    ) -> None:
+    def _write(self, channel: Channel, reader: Reader, framed: bytes) -> None:
+        stream = reader.stream
+        if stream is not None:
+            if not stream.write(framed):
+                self._drop_slow(channel, reader)
+            return
         cycle = reader.cycle
         if cycle is not None:
             if cycle.disconnected or cycle.response_complete:
@@ -338,7 +426,7 @@ class Hub:
         # bytes it finishes without suspending. If it would wait for the socket to drain,
         # this reader is too slow, and waiting for it would hold back everyone else: cut it
         # off instead.
-        sending = reader.send(message)
+        sending = reader.send(_body(_unchunk(framed)))
         try:
             sending.send(None)  # type: ignore[attr-defined]
         except StopIteration:
@@ -357,13 +445,12 @@ class Hub:
         channel.readers.discard(reader)
 
     def _keepalive(self) -> None:
-        message = {"type": "http.response.body", "body": protocol.KEEPALIVE, "more_body": True}
         framed = chunk(protocol.KEEPALIVE)
         for channel in list(self.channels.values()):
             readers = tuple(channel.readers)
             for reader in readers:
                 if reader.live:
-                    self._write(channel, reader, message, framed)
+                    self._write(channel, reader, framed)
             if len(channel.readers) != len(readers):
                 self._count(channel)
 
@@ -371,7 +458,9 @@ class Hub:
         reader.live = False
         reader.reason = reason
         channel.readers.discard(reader)
-        if reader.task is not None and not reader.task.done():
+        if reader.stream is not None and reader.task is None:
+            reader.stream.finish(reason)  # a lean stream: no task to cancel, end it here
+        elif reader.task is not None and not reader.task.done():
             reader.task.cancel()
 
     def _close_all(self, channel: Channel, reason: str) -> None:
@@ -413,16 +502,19 @@ class Hub:
             self._backfill_soon(channel)
         return channel
 
-    async def attach(self, state: BlogState, since: int | None, send: Send) -> Reader | None:
+    async def attach(
+        self, state: BlogState, since: int | None, send: Send, stream: Stream | None = None
+    ) -> Reader | None:
         """Send the reader every public change after ``since``, then keep it live.
 
         ``since=None`` starts from now. Returns None when the reader was told to reload
-        instead (``reset``).
+        instead (``reset``). With a ``stream``, live events are written to it directly
+        (the caller then calls :meth:`Reader.go_lean`); catching up goes through ``send``.
         """
         channel = await self._channel(state)
         if since is None:
             since = channel.last_seq
-        reader = Reader(send, asyncio.current_task(), since)
+        reader = Reader(send, asyncio.current_task(), since, stream)
         channel.readers.add(reader)
         self._count(channel)
         try:
@@ -490,3 +582,8 @@ class Hub:
 
 def _body(data: bytes) -> dict[str, Any]:
     return {"type": "http.response.body", "body": data, "more_body": True}
+
+
+def _unchunk(framed: bytes) -> bytes:
+    """The data inside one chunk made by :func:`chunk` (for the rare portable write)."""
+    return framed[framed.index(b"\r\n") + 2 : -2]
