@@ -1,153 +1,450 @@
-// The body editor: a contenteditable area over the form's <textarea>, with a small toolbar and
-// keyboard shortcuts. It only ever writes the subset the server keeps (p, strong, em, a, ul,
-// ol, li, h3, h4, blockquote, cite, br); the server sanitises again in any case.
+// The body editor: ProseMirror (vendor/prosemirror.js, built from frontend/editor/) over the
+// form's <textarea>. Its schema is the server's sanitiser allowlist, so pasted Word or Google
+// Docs HTML keeps links, bold, italic, lists, headings, quotes and tables and loses the rest;
+// a pasted or dropped picture is uploaded through the desk's image upload. Every change writes
+// the clean HTML back into the textarea and fires an "input" event on it, so the form (preview,
+// drafts) sees the body as one more input. The server sanitises again in any case.
 
-const BLOCKS = { P: "p", DIV: "p", H1: "h3", H2: "h3", H3: "h3", H4: "h4", H5: "h4", H6: "h4",
-  UL: "ul", OL: "ol", LI: "li", BLOCKQUOTE: "blockquote" };
-const INLINE = { B: "strong", STRONG: "strong", I: "em", EM: "em", CITE: "cite", A: "a" };
-const SAFE_URL = /^(https?:|mailto:)/i;
+import {
+  schema, safeLink, DOMParser, DOMSerializer, EditorState, Plugin, TextSelection, EditorView,
+  Decoration, DecorationSet, keymap, history, undo, redo, baseKeymap, toggleMark, setBlockType,
+  wrapIn, lift, wrapInList, splitListItem, liftListItem, sinkListItem, inputRules,
+  wrappingInputRule, textblockTypeInputRule, undoInputRule, dropCursor, gapCursor, tableEditing,
+  goToNextCell, addRowAfter, isInTable, chainCommands,
+} from "./vendor/prosemirror.js";
+import { cleanPastedHTML } from "./paste.js";
 
-// Rebuild `source`'s children inside `target` keeping only the allowed tags and attributes.
-function copyClean(source, target, doc) {
-  for (const node of source.childNodes) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      target.append(doc.createTextNode(node.textContent));
-      continue;
-    }
-    if (node.nodeType !== Node.ELEMENT_NODE) continue;
-    const tag = node.tagName;
-    if (tag === "SCRIPT" || tag === "STYLE" || tag === "TEMPLATE" || tag === "IFRAME") continue;
-    if (tag === "BR") { target.append(doc.createElement("br")); continue; }
-    const name = BLOCKS[tag] || INLINE[tag];
-    if (!name) { copyClean(node, target, doc); continue; } // unwrap spans, fonts…
-    const element = doc.createElement(name);
-    if (name === "a") {
-      const href = (node.getAttribute("href") || "").trim();
-      if (!SAFE_URL.test(href)) { copyClean(node, target, doc); continue; }
-      element.setAttribute("href", href);
-    }
-    copyClean(node, element, doc);
-    target.append(element);
-  }
+const nodes = schema.nodes;
+const marks = schema.marks;
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+
+// ---- Reading and writing the stored HTML -------------------------------------------------
+
+function parse(html) {
+  const holder = new window.DOMParser().parseFromString(`<body>${html || ""}</body>`, "text/html").body;
+  return DOMParser.fromSchema(schema).parse(holder);
 }
 
-// Wrap runs of inline content at the top level in paragraphs, as the reader page expects.
-function paragraphs(root, doc) {
-  const out = doc.createElement("div");
-  let run = null;
-  for (const node of [...root.childNodes]) {
-    const block = node.nodeType === Node.ELEMENT_NODE && Object.values(BLOCKS).includes(node.tagName.toLowerCase());
-    if (block) { run = null; out.append(node); continue; }
-    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "BR" && run) { run = null; continue; }
-    if (node.nodeType === Node.TEXT_NODE && !node.textContent.trim() && !run) continue;
-    if (!run) { run = doc.createElement("p"); out.append(run); }
-    run.append(node);
-  }
-  for (const p of out.querySelectorAll("p")) if (!p.textContent.trim() && !p.querySelector("br")) p.remove();
-  return out;
-}
-
-export function cleanHTML(html) {
-  // DOMParser documents are inert: nothing in them loads or runs.
-  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+// The stored form: a list item holding one paragraph is written without the <p>, as the
+// reader page and the sanitiser expect; empty paragraphs are left out.
+export function serialize(doc) {
   const holder = document.createElement("div");
-  copyClean(parsed.body, holder, document);
-  return paragraphs(holder, document);
+  holder.append(DOMSerializer.fromSchema(schema).serializeFragment(doc.content));
+  for (const item of holder.querySelectorAll("li")) {
+    const only = item.children.length === 1 && item.firstElementChild.tagName === "P" ? item.firstElementChild : null;
+    if (only && item.childNodes.length === 1) only.replaceWith(...only.childNodes);
+  }
+  for (const p of holder.querySelectorAll(":scope > p")) if (!p.textContent.trim() && !p.querySelector("img")) p.remove();
+  return holder.textContent.trim() || holder.querySelector("img") ? holder.innerHTML : "";
 }
 
-function escapeText(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  return span.innerHTML;
+// ---- What the selection is in (for the toolbar's pressed state) --------------------------
+
+function markActive(state, type) {
+  const { from, $from, to, empty } = state.selection;
+  if (empty) return Boolean(type.isInSet(state.storedMarks || $from.marks()));
+  return state.doc.rangeHasMark(from, to, type);
 }
+
+function ancestor(state, type, attrs = {}) {
+  const { $from } = state.selection;
+  for (let depth = $from.depth; depth > 0; depth--) {
+    const node = $from.node(depth);
+    if (node.type === type && Object.entries(attrs).every(([key, value]) => node.attrs[key] === value)) return depth;
+  }
+  return 0;
+}
+
+function nearestList(state) {
+  const { $from } = state.selection;
+  for (let depth = $from.depth; depth > 0; depth--) {
+    const type = $from.node(depth).type;
+    if (type === nodes.bullet_list || type === nodes.ordered_list) return type;
+  }
+  return null;
+}
+
+const ACTIVE = {
+  bold: (state) => markActive(state, marks.strong),
+  italic: (state) => markActive(state, marks.em),
+  link: (state) => markActive(state, marks.link),
+  list: (state) => nearestList(state) === nodes.bullet_list,
+  numbered: (state) => nearestList(state) === nodes.ordered_list,
+  quote: (state) => ancestor(state, nodes.blockquote) > 0,
+  heading: (state) => ancestor(state, nodes.heading, { level: 3 }) > 0,
+  subheading: (state) => ancestor(state, nodes.heading, { level: 4 }) > 0,
+  table: (state) => isInTable(state),
+};
+
+// ---- Commands -----------------------------------------------------------------------------
+
+function toggleList(type) {
+  return (state, dispatch) => {
+    const current = nearestList(state);
+    if (current === type) return liftListItem(nodes.list_item)(state, dispatch);
+    if (current) {
+      // A bulleted list becomes numbered (or back) as a whole.
+      const { $from } = state.selection;
+      for (let depth = $from.depth; depth > 0; depth--) {
+        if ($from.node(depth).type === current) {
+          if (dispatch) dispatch(state.tr.setNodeMarkup($from.before(depth), type));
+          return true;
+        }
+      }
+    }
+    return wrapInList(type)(state, dispatch);
+  };
+}
+
+function toggleHeading(level) {
+  return (state, dispatch) => {
+    if (ancestor(state, nodes.heading, { level })) return setBlockType(nodes.paragraph)(state, dispatch);
+    return setBlockType(nodes.heading, { level })(state, dispatch);
+  };
+}
+
+function insertTable(state, dispatch) {
+  if (isInTable(state)) return addRowAfter(state, dispatch);
+  const cell = (type, scope) => type.create(scope ? { scope } : null, nodes.paragraph.create());
+  const header = nodes.table_row.create(null, [cell(nodes.table_header, "col"), cell(nodes.table_header, "col")]);
+  const row = () => nodes.table_row.create(null, [cell(nodes.table_cell), cell(nodes.table_cell)]);
+  const table = nodes.table.create(null, [header, row(), row()]);
+  if (!dispatch) return true;
+  const tr = state.tr.replaceSelectionWith(table);
+  // Into the first header cell: table, row, cell, paragraph.
+  const start = tr.mapping.map(state.selection.from, -1);
+  const found = [];
+  tr.doc.nodesBetween(start, tr.doc.content.size, (node, pos) => {
+    if (!found.length && node.type === nodes.table_header) found.push(pos);
+    return !found.length;
+  });
+  if (found.length) tr.setSelection(TextSelection.create(tr.doc, found[0] + 2));
+  dispatch(tr.scrollIntoView());
+  return true;
+}
+
+// Enter in a quote: at the end of a line, a new line (never an empty attribution); in the
+// attribution, out of the quote (an empty attribution goes). An empty last line leaves the
+// quote through the base keymap, as in a list.
+function quoteEnter(state, dispatch) {
+  const { $from, empty } = state.selection;
+  if (!empty || $from.depth < 2 || $from.node(-1).type !== nodes.blockquote) return false;
+  const line = $from.parent;
+  if (line.type === nodes.cite) {
+    if (!dispatch) return true;
+    const tr = state.tr;
+    if (line.content.size === 0) tr.delete($from.before(), $from.after());
+    const below = tr.mapping.map($from.after(-1));
+    tr.insert(below, nodes.paragraph.create());
+    dispatch(tr.setSelection(TextSelection.create(tr.doc, below + 1)).scrollIntoView());
+    return true;
+  }
+  if (line.type !== nodes.paragraph || !line.content.size || $from.parentOffset !== line.content.size) return false;
+  if (dispatch) dispatch(state.tr.split($from.pos, 1, [{ type: nodes.paragraph }]).scrollIntoView());
+  return true;
+}
+
+// Tab moves between cells; at the last cell it adds a row. Outside a table it is the browser's
+// (so the keyboard can still leave the editor).
+function tableTab(state, dispatch, view) {
+  if (goToNextCell(1)(state, dispatch)) return true;
+  if (!isInTable(state)) return false;
+  if (!dispatch) return true;
+  addRowAfter(state, dispatch);
+  if (view) goToNextCell(1)(view.state, view.dispatch);
+  return true;
+}
+
+const rules = inputRules({
+  rules: [
+    wrappingInputRule(/^\s*>\s$/, nodes.blockquote),
+    wrappingInputRule(/^\s*([-+*])\s$/, nodes.bullet_list),
+    wrappingInputRule(/^(\d+)\.\s$/, nodes.ordered_list),
+    textblockTypeInputRule(/^###\s$/, nodes.heading, { level: 3 }),
+    textblockTypeInputRule(/^####\s$/, nodes.heading, { level: 4 }),
+  ],
+});
+
+// ---- Uploads: a pasted or dropped picture -------------------------------------------------
+
+// Where pictures still uploading will go, kept in step with every later edit.
+const uploads = new Plugin({
+  state: {
+    init: () => DecorationSet.empty,
+    apply(tr, set) {
+      let next = set.map(tr.mapping, tr.doc);
+      const action = tr.getMeta(uploads);
+      if (action && action.add) {
+        const widget = document.createElement("span");
+        widget.className = "upload-placeholder";
+        widget.textContent = "Uploading picture…";
+        next = next.add(tr.doc, [Decoration.widget(action.add.pos, widget, { id: action.add.id })]);
+      } else if (action && action.remove) {
+        next = next.remove(next.find(null, null, (spec) => spec.id === action.remove.id));
+      }
+      return next;
+    },
+  },
+  props: { decorations(state) { return this.getState(state); } },
+});
+
+function placeholderAt(state, id) {
+  const found = uploads.getState(state).find(null, null, (spec) => spec.id === id);
+  return found.length ? found[0].from : null;
+}
+
+function imageFiles(transfer) {
+  return transfer ? [...transfer.files].filter((file) => IMAGE_TYPES.includes(file.type)) : [];
+}
+
+// ---- The editor ---------------------------------------------------------------------------
 
 export class BodyEditor {
-  constructor(textarea, toolbar) {
+  constructor(textarea, toolbar, { upload = null, csrf = "" } = {}) {
     this.textarea = textarea;
     this.toolbar = toolbar;
-    this.area = document.createElement("div");
-    this.area.className = "rich-editor";
-    this.area.contentEditable = "true";
-    this.area.setAttribute("role", "textbox");
-    this.area.setAttribute("aria-multiline", "true");
-    this.area.setAttribute("aria-label", "Text");
-    this.area.dataset.placeholder = "What happened? Ctrl+B bold, Ctrl+I italic, Ctrl+K link";
-    this.load(textarea.value);
+    this.upload = upload;
+    this.csrf = csrf;
+    this.status = document.createElement("p");
+    this.status.className = "editor-status";
+    this.status.setAttribute("role", "status");
+    const holder = document.createElement("div");
+    holder.className = "rich-editor-holder";
     textarea.classList.add("enhanced");
-    textarea.after(this.area);
+    textarea.after(holder, this.status);
+    this.view = new EditorView(holder, {
+      state: this.stateFor(textarea.value),
+      attributes: (state) => ({
+        class: `rich-editor${state.doc.textContent || state.doc.childCount > 1 ? "" : " is-empty"}`,
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-label": "Text",
+        "data-placeholder": "What happened? Ctrl+B bold, Ctrl+I italic, Ctrl+K link",
+      }),
+      transformPastedHTML: cleanPastedHTML,
+      handlePaste: (view, event) => this.pastePictures(event),
+      handleDrop: (view, event, slice, moved) => !moved && this.dropPictures(event),
+      dispatchTransaction: (tr) => this.apply(tr),
+    });
+    this.area = this.view.dom;
+    this.commands = {
+      bold: toggleMark(marks.strong),
+      italic: toggleMark(marks.em),
+      link: (state, dispatch) => this.link(state, dispatch),
+      list: toggleList(nodes.bullet_list),
+      numbered: toggleList(nodes.ordered_list),
+      quote: (state, dispatch) => this.quote(state, dispatch),
+      heading: toggleHeading(3),
+      subheading: toggleHeading(4),
+      table: insertTable,
+    };
     toolbar.hidden = false;
-    toolbar.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+    toolbar.addEventListener("mousedown", (event) => {
+      if (event.target.closest("button")) event.preventDefault(); // keep the selection
+    });
     toolbar.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-command]");
       if (button) this.command(button.dataset.command);
     });
-    this.area.addEventListener("input", () => this.sync());
-    this.area.addEventListener("keydown", (event) => this.shortcut(event));
-    this.area.addEventListener("paste", (event) => this.paste(event));
-    document.execCommand("defaultParagraphSeparator", false, "p");
+    this.updateToolbar();
   }
 
-  load(html) {
-    this.area.replaceChildren(...cleanHTML(html).childNodes);
+  stateFor(html) {
+    const bindings = {
+      "Mod-b": this.bind("bold"), "Mod-B": this.bind("bold"),
+      "Mod-i": this.bind("italic"), "Mod-I": this.bind("italic"),
+      "Mod-k": this.bind("link"),
+      "Mod-Shift-8": this.bind("list"), "Mod-Shift-*": this.bind("list"),
+      "Mod-Shift-7": this.bind("numbered"), "Mod-Shift-&": this.bind("numbered"),
+      "Mod-Shift-9": this.bind("quote"), "Mod-Shift-(": this.bind("quote"),
+      "Mod-Alt-2": this.bind("heading"), "Mod-Alt-3": this.bind("subheading"),
+      "Mod-Alt-0": setBlockType(nodes.paragraph),
+      "Mod-z": undo, "Mod-y": redo, "Mod-Shift-z": redo,
+      Backspace: undoInputRule,
+      Enter: chainCommands(splitListItem(nodes.list_item), quoteEnter),
+      "Mod-]": sinkListItem(nodes.list_item),
+      "Mod-[": liftListItem(nodes.list_item),
+      "Shift-Enter": (state, dispatch) => {
+        if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView());
+        return true;
+      },
+      Tab: tableTab,
+      "Shift-Tab": goToNextCell(-1),
+    };
+    return EditorState.create({
+      doc: parse(html),
+      plugins: [rules, keymap(bindings), keymap(baseKeymap), history(), dropCursor({ color: false }),
+        gapCursor(), tableEditing(), uploads],
+    });
+  }
+
+  bind(name) {
+    return (state, dispatch) => this.commands[name](state, dispatch);
+  }
+
+  apply(tr) {
+    const state = this.view.state.apply(tr);
+    this.view.updateState(state);
+    if (tr.docChanged) this.sync();
+    this.updateToolbar();
   }
 
   // Called when something else (a restored draft) changed the textarea.
-  refresh() { this.load(this.textarea.value); }
+  refresh() {
+    this.view.updateState(this.stateFor(this.textarea.value));
+    this.updateToolbar();
+  }
 
   sync() {
-    const clean = cleanHTML(this.area.innerHTML);
-    this.textarea.value = clean.textContent.trim() ? clean.innerHTML : "";
+    this.textarea.value = serialize(this.view.state.doc);
     this.textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
-  focus() { this.area.focus(); }
+  focus() { this.view.focus(); }
 
   command(name) {
-    this.area.focus();
-    if (name === "bold" || name === "italic") document.execCommand(name);
-    if (name === "list") document.execCommand("insertUnorderedList");
-    if (name === "heading") {
-      const inHeading = document.queryCommandValue("formatBlock").toLowerCase() === "h3";
-      document.execCommand("formatBlock", false, inHeading ? "p" : "h3");
-    }
-    if (name === "link") {
-      const url = window.prompt("Link to (https://…)", "https://");
-      if (url && SAFE_URL.test(url.trim())) document.execCommand("createLink", false, url.trim());
-    }
-    if (name === "quote") {
-      const selection = window.getSelection();
-      const words = selection ? selection.toString().trim() : "";
-      const said = words || window.prompt("Quote") || "";
-      if (!said) return;
-      const who = window.prompt("Who said it? (attribution, optional)") || "";
-      const cite = who.trim() ? `<cite>${escapeText(who.trim())}</cite>` : "";
-      document.execCommand("insertHTML", false, `<blockquote><p>${escapeText(said)}</p>${cite}</blockquote><p><br></p>`);
-    }
-    this.sync();
+    const run = this.commands[name];
+    if (!run) return;
+    this.view.focus();
+    run(this.view.state, (tr) => this.view.dispatch(tr));
   }
 
-  shortcut(event) {
-    const mod = event.ctrlKey || event.metaKey;
-    if (!mod) return;
-    const key = event.key.toLowerCase();
-    let name = null;
-    if (key === "k" && !event.shiftKey) name = "link";
-    else if (event.shiftKey && (key === "8" || key === "*")) name = "list";
-    else if (event.shiftKey && (key === "9" || key === "(")) name = "quote";
-    else if (event.altKey && key === "2") name = "heading";
-    if (name) { event.preventDefault(); this.command(name); }
+  updateToolbar() {
+    const state = this.view.state;
+    for (const button of this.toolbar.querySelectorAll("button[data-command]")) {
+      const active = ACTIVE[button.dataset.command];
+      if (active) button.setAttribute("aria-pressed", String(active(state)));
+    }
   }
 
-  paste(event) {
-    // Wire copy and web pages bring fonts and spans: keep the words and the paragraphs.
-    const text = event.clipboardData && event.clipboardData.getData("text/plain");
-    if (text == null) return;
+  say(text) { this.status.textContent = text; }
+
+  // On a link: remove it. Otherwise ask where to; with nothing selected, the address is the text.
+  link(state, dispatch) {
+    const { from, to, empty, $from } = state.selection;
+    if (markActive(state, marks.link)) {
+      if (!dispatch) return true;
+      let start = from;
+      let end = to;
+      if (empty) {
+        // The whole link around the cursor.
+        const parent = $from.parent;
+        const offset = $from.parentOffset;
+        let pos = $from.start();
+        parent.forEach((child, childOffset) => {
+          if (marks.link.isInSet(child.marks) && childOffset <= offset && offset <= childOffset + child.nodeSize) {
+            start = pos + childOffset;
+            end = pos + childOffset + child.nodeSize;
+          }
+        });
+      }
+      dispatch(state.tr.removeMark(start, end, marks.link));
+      return true;
+    }
+    if (!dispatch) return true;
+    const answer = window.prompt("Link to (https://…)", "https://");
+    const href = safeLink(answer);
+    if (!href) {
+      if (answer && answer.trim() !== "https://") this.say("A link must start with https://, http:// or mailto:");
+      return false;
+    }
+    const current = this.view.state;
+    const link = marks.link.create({ href });
+    if (current.selection.empty) {
+      dispatch(current.tr.replaceSelectionWith(schema.text(href, [link]), false).scrollIntoView());
+    } else {
+      dispatch(current.tr.addMark(current.selection.from, current.selection.to, link).scrollIntoView());
+    }
+    return true;
+  }
+
+  // In a quote: take it out. On words: quote them. On an empty line: ask for the words. Then
+  // ask who said it; the attribution becomes the quote's <cite>.
+  quote(state, dispatch) {
+    if (ancestor(state, nodes.blockquote)) return lift(state, dispatch);
+    if (!dispatch) return true;
+    const { $from, empty } = state.selection;
+    const emptyLine = empty && $from.parent.type === nodes.paragraph && $from.parent.content.size === 0;
+    if (!emptyLine) {
+      if (!wrapIn(nodes.blockquote)(state, dispatch)) return false;
+      const who = (window.prompt("Who said it? (attribution, optional)") || "").trim();
+      if (who) {
+        const now = this.view.state;
+        const depth = ancestor(now, nodes.blockquote);
+        if (depth) {
+          const end = now.selection.$from.end(depth);
+          this.view.dispatch(now.tr.insert(end, nodes.cite.create(null, schema.text(who))));
+        }
+      }
+      return true;
+    }
+    const said = (window.prompt("Quote") || "").trim();
+    if (!said) return false;
+    const who = (window.prompt("Who said it? (attribution, optional)") || "").trim();
+    const content = [nodes.paragraph.create(null, schema.text(said))];
+    if (who) content.push(nodes.cite.create(null, schema.text(who)));
+    const now = this.view.state;
+    const line = now.selection.$from;
+    const tr = now.tr.replaceWith(line.before(), line.after(), [nodes.blockquote.create(null, content), nodes.paragraph.create()]);
+    const after = tr.mapping.map(line.before()) + tr.doc.nodeAt(line.before()).nodeSize + 1;
+    tr.setSelection(TextSelection.create(tr.doc, after));
+    dispatch(tr.scrollIntoView());
+    return true;
+  }
+
+  // Pictures on the clipboard are uploaded, unless the clipboard is a copied document
+  // (Word puts a picture of the copied text beside its HTML: the text is what was meant).
+  pastePictures(event) {
+    const files = imageFiles(event.clipboardData);
+    if (!files.length || !this.upload) return false;
+    const html = event.clipboardData.getData("text/html");
+    if (html && new window.DOMParser().parseFromString(html, "text/html").body.textContent.trim()) return false;
     event.preventDefault();
-    const blocks = text.replace(/\r/g, "").split(/\n{2,}/).map((part) => part.trim()).filter(Boolean);
-    const html = blocks.length > 1
-      ? blocks.map((part) => `<p>${escapeText(part).replace(/\n/g, "<br>")}</p>`).join("")
-      : escapeText(text).replace(/\n/g, "<br>");
-    document.execCommand("insertHTML", false, html);
-    this.sync();
+    this.uploadPictures(files, this.view.state.selection.from);
+    return true;
+  }
+
+  dropPictures(event) {
+    const files = imageFiles(event.dataTransfer);
+    if (!files.length || !this.upload) return false;
+    event.preventDefault();
+    const spot = this.view.posAtCoords({ left: event.clientX, top: event.clientY });
+    this.uploadPictures(files, spot ? spot.pos : this.view.state.selection.from);
+    return true;
+  }
+
+  uploadPictures(files, pos) {
+    for (const file of files) {
+      const id = {};
+      this.view.dispatch(this.view.state.tr.setMeta(uploads, { add: { id, pos } }));
+      this.say("Uploading picture…");
+      this.send(file).then((picture) => {
+        const at = placeholderAt(this.view.state, id);
+        const tr = this.view.state.tr.setMeta(uploads, { remove: { id } });
+        if (at == null || !picture) { this.view.dispatch(tr); return; }
+        const alt = (window.prompt("Describe the picture for readers who cannot see it (alt text)") || "").trim();
+        const figure = nodes.figure.create({ src: picture.url, alt, width: picture.width || null, height: picture.height || null });
+        const $at = tr.doc.resolve(at);
+        // A picture is a block: put it after the paragraph it was dropped into.
+        const where = $at.parent.inlineContent && $at.depth > 0 ? $at.after() : at;
+        this.view.dispatch(tr.insert(where, figure));
+        this.say(alt ? "Picture added." : "Picture added without alt text: readers who cannot see it get nothing.");
+      });
+    }
+  }
+
+  async send(file) {
+    const data = new FormData();
+    data.append("image", file);
+    data.append("csrfmiddlewaretoken", this.csrf);
+    try {
+      const response = await fetch(this.upload, { method: "POST", body: data, credentials: "same-origin" });
+      const body = await response.json().catch(() => null);
+      if (response.status === 201 && body && body.url) return body;
+      this.say(body?.error?.message || `The picture was not uploaded (${response.status}).`);
+    } catch {
+      this.say("The picture was not uploaded: no connection.");
+    }
+    return null;
   }
 }
