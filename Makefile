@@ -13,7 +13,7 @@ UV := .venv/bin/uv
 # The PostgreSQL pass of the test suite (trust auth on loopback, as on the CI machine).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bulletin
 
-.PHONY: help serve test services lint typecheck test-sqlite test-postgres bench lock clean
+.PHONY: help serve test services lint typecheck test-sqlite test-postgres bench lock clean editor
 
 help:
 	@echo "make serve   run Bulletin on http://127.0.0.1:8000 with a demo live blog (SQLite);"
@@ -35,6 +35,9 @@ help:
 
 # Absolute links and the demo's sign-in lines name the address the server listens on.
 serve: export BULLETIN_SITE_URL = $(SITE_URL)
+# The demo's newsroom (search engines' publisher), unless the environment names another.
+serve: export BULLETIN_PUBLISHER_NAME ?= The Halloway Courier
+serve: export BULLETIN_PUBLISHER_LOGO_URL ?= /static/reader/demo-newsroom-logo.png
 serve: .venv/.runtime
 	@mkdir -p var
 	$(BULLETIN) migrate --no-input -v 0
@@ -66,6 +69,11 @@ services:
 # CI=true for every step: a test whose service is missing fails instead of skipping.
 test: export CI = true
 test: services lint typecheck test-sqlite test-postgres
+
+# The desk editor's vendored ProseMirror bundle, from frontend/editor/ (needs Node and npm; the
+# built files are committed, so only someone changing the editor's packages or schema runs it).
+editor:
+	scripts/build-editor.sh
 
 # nginx with the nchan module is the reference; it comes from Debian's packages.
 bench: .venv/.dev

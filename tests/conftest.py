@@ -126,14 +126,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 DB_SENSITIVE = (
     "tests/accounts/",  # roles, tokens, sign-in lockouts, invitations: rows written and counted
     "tests/api/",  # every write of the API, and what a refused one leaves behind
+    "tests/blogs/test_bylines.py",  # contributor profiles through export, import and edits
     "tests/blogs/test_concurrency.py",
     "tests/blogs/test_media.py",
     "tests/blogs/test_portability.py",
+    "tests/blogs/test_post_cards.py",  # embeds written through the API, desk, import, takedown
+    "tests/blogs/test_search.py",  # FTS5 and tsvector: each engine's own full-text search
     "tests/blogs/test_services.py",
     "tests/blogs/test_withheld_media.py",
     "tests/desk/",  # the desk's writes, and its stream read from the change log
     "tests/integrity/",
     "tests/reader/test_hostile_text.py",
+    "tests/reader/test_home.py",  # the index's fingerprint: an aggregate over the blogs
     "tests/realtime/test_brokers.py",
     "tests/realtime/test_faults.py",
     "tests/realtime/test_operations.py",  # /readyz asks the database

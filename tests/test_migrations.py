@@ -82,3 +82,32 @@ def test_the_integrity_migration_redacts_history_an_older_release_kept_public(ma
     ]
     assert "Wrongnamey" not in str(list(Change.objects.filter(blog=blog).values("payload")))
     assert "Quokkazanzibar" not in str(list(current.values("payload")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embeds_migration_turns_each_embed_into_a_list_and_back():
+    before = [("blogs", "0004_entry_subtitle")]
+    after = [("blogs", "0005_entry_embeds")]
+    embed = {"provider": "x", "url": "https://x.com/a/status/123456", "id": "123456"}
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        blog = old.get_model("blogs", "LiveBlog").objects.create(slug="old-embeds", title="Old")
+        entries = old.get_model("blogs", "Entry").objects
+        with_embed = entries.create(blog=blog, embed=embed).pk
+        without = entries.create(blog=blog).pk
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps.get_model("blogs", "Entry").objects
+        assert new.get(pk=with_embed).embeds == [embed]
+        assert new.get(pk=without).embeds == []
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        back = executor.loader.project_state(before).apps.get_model("blogs", "Entry").objects
+        assert back.get(pk=with_embed).embed == embed
+        assert back.get(pk=without).embed == {}
+    finally:
+        call_command("migrate", verbosity=0)

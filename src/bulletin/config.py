@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from bulletin.blogs.embeds import PROVIDER_NAMES
 from bulletin.ratelimit import Rate, parse_rate
 
 T = TypeVar("T")
@@ -103,6 +104,35 @@ def _parse_http_urls(raw: str) -> list[str]:
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise ValueError(f"expected comma-separated http:// or https:// URLs, got {url!r}")
     return urls
+
+
+def _parse_oembed_endpoints(raw: str) -> dict[str, str]:
+    """``x=https://publish.twitter.com/oembed,bluesky=https://embed.bsky.app/oembed``."""
+    providers = [name for name in PROVIDER_NAMES if name != "link"]
+    endpoints: dict[str, str] = {}
+    for part in _parse_list(raw):
+        provider, _, url = part.partition("=")
+        provider, url = provider.strip().lower(), url.strip()
+        if provider not in providers:
+            raise ValueError(
+                f"expected provider=URL pairs, the provider one of {', '.join(providers)}, "
+                f"got {part!r}"
+            )
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"expected an http:// or https:// URL for {provider}, got {url!r}")
+        endpoints[provider] = url
+    return endpoints
+
+
+def _parse_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 60:
+        raise ValueError(f"expected more than 0 and at most 60 seconds, got {raw!r}")
+    return value
 
 
 def _parse_choice(*choices: str) -> Callable[[str], str]:
@@ -252,10 +282,56 @@ class Values:
         "iframe through the embed snippet; * allows any site.",
     )
 
+    OEMBED_FETCH = Setting(
+        False,
+        _parse_bool,
+        "Fill the empty fields of a social post card (author, handle, text, date) from the "
+        "provider's oEmbed answer when an entry is written (docs/security.md, Outbound "
+        "requests). Off: Bulletin makes no request for an embed.",
+    )
+
+    OEMBED_ENDPOINTS: Setting[dict[str, str]] = Setting(
+        {
+            "x": "https://publish.twitter.com/oembed",
+            "bluesky": "https://embed.bsky.app/oembed",
+            "tiktok": "https://www.tiktok.com/oembed",
+        },
+        _parse_oembed_endpoints,
+        "The only addresses card fetching calls, as provider=URL pairs separated by commas "
+        "(providers: x, bluesky, instagram, tiktok, facebook, telegram, youtube, vimeo); "
+        "redirects are followed only to these hosts.",
+        secret=True,
+    )
+
+    OEMBED_TIMEOUT_SECONDS = Setting(
+        3.0,
+        _parse_seconds,
+        "How long one oEmbed request may take before the card is left as typed.",
+    )
+
+    OEMBED_MAX_BYTES = Setting(
+        100_000,
+        _parse_count,
+        "Largest oEmbed answer read; a larger one is dropped and the card left as typed.",
+    )
+
     PUBLISHER_NAME = Setting(
         "Bulletin",
         str,
         "The newsroom's name, for feeds and search engines' publisher field.",
+    )
+
+    PUBLISHER_URL = Setting(
+        "",
+        str,
+        "The newsroom's home page, for search engines' publisher field (empty: SITE_URL).",
+    )
+
+    PUBLISHER_LOGO_URL = Setting(
+        "",
+        str,
+        "The newsroom's logo for search engines' publisher field: an absolute URL or a path "
+        "on this site such as /static/… (empty: no logo).",
     )
 
     DATA_DIR = Setting(
@@ -386,6 +462,21 @@ class Values:
         _parse_count,
         "Desk live streams one person may hold open at once (tabs), per worker process; one "
         "more is refused with 429 + Retry-After. 0: no cap.",
+    )
+
+    DESK_RESTORE_DAYS = Setting(
+        30,
+        _parse_count,
+        "Days after its deletion during which an editor may restore a deleted entry from the "
+        "desk's activity log (a taken-down entry never). 0: deleted entries cannot be restored.",
+    )
+
+    LEAN_STREAMS = Setting(
+        True,
+        _parse_bool,
+        "Serve live streams (/live/{slug}/events) in `bulletin serve` through a lean protocol "
+        "that keeps only the connection once a reader is live (about 5 KB less per reader); "
+        "off: through the ASGI edge, as under any other ASGI server.",
     )
 
     HEADER_TIMEOUT_SECONDS = Setting(

@@ -41,41 +41,101 @@ def test_vimeo_plays_from_the_player_with_do_not_track():
 
 
 @pytest.mark.parametrize(
-    ("url", "provider", "ident"),
+    ("url", "provider", "ident", "frame_url"),
     [
-        ("https://x.com/nws/status/1751234567890123456", "x", "1751234567890123456"),
-        ("https://twitter.com/nws/status/1751234567890123456", "x", "1751234567890123456"),
-        ("https://mobile.twitter.com/nws/status/17512345678", "x", "17512345678"),
+        (
+            "https://x.com/nws/status/1751234567890123456",
+            "x",
+            "1751234567890123456",
+            "https://platform.twitter.com/embed/Tweet.html?id=1751234567890123456&dnt=true",
+        ),
+        (
+            "https://twitter.com/nws/status/1751234567890123456",
+            "x",
+            "1751234567890123456",
+            "https://platform.twitter.com/embed/Tweet.html?id=1751234567890123456&dnt=true",
+        ),
+        (
+            "https://mobile.twitter.com/nws/status/17512345678",
+            "x",
+            "17512345678",
+            "https://platform.twitter.com/embed/Tweet.html?id=17512345678&dnt=true",
+        ),
         (
             "https://bsky.app/profile/news.bsky.social/post/3kabcdef",
             "bluesky",
             "news.bsky.social/post/3kabcdef",
+            "https://embed.bsky.app/embed/news.bsky.social/app.bsky.feed.post/3kabcdef",
         ),
-        ("https://www.instagram.com/p/C2abcDEF/", "instagram", "C2abcDEF"),
-        ("https://www.instagram.com/reel/C2abcDEF/", "instagram", "C2abcDEF"),
+        (
+            "https://www.instagram.com/p/C2abcDEF/",
+            "instagram",
+            "C2abcDEF",
+            "https://www.instagram.com/p/C2abcDEF/embed/",
+        ),
+        (
+            "https://www.instagram.com/reel/C2abcDEF/",
+            "instagram",
+            "C2abcDEF",
+            "https://www.instagram.com/p/C2abcDEF/embed/",
+        ),
         (
             "https://www.tiktok.com/@newsroom/video/7321234567890123456",
             "tiktok",
             "7321234567890123456",
+            "https://www.tiktok.com/embed/v2/7321234567890123456",
         ),
         (
             "https://www.facebook.com/cityfire/posts/pfbid02abc",
             "facebook",
             "cityfire/posts/pfbid02abc",
+            "https://www.facebook.com/plugins/post.php?href="
+            "https%3A%2F%2Fwww.facebook.com%2Fcityfire%2Fposts%2Fpfbid02abc",
         ),
         (
             "https://www.facebook.com/cityfire/videos/12345678",
             "facebook",
             "cityfire/videos/12345678",
+            "https://www.facebook.com/plugins/video.php?href="
+            "https%3A%2F%2Fwww.facebook.com%2Fcityfire%2Fvideos%2F12345678",
         ),
-        ("https://fb.watch/abcDEF12/", "facebook", "abcDEF12"),
-        ("https://t.me/citynews/4821", "telegram", "citynews/4821"),
+        ("https://fb.watch/abcDEF12/", "facebook", "abcDEF12", ""),
+        (
+            "https://t.me/citynews/4821",
+            "telegram",
+            "citynews/4821",
+            "https://t.me/citynews/4821?embed=1",
+        ),
     ],
 )
-def test_social_posts_are_recognised_without_a_frame_url(url, provider, ident):
+def test_social_posts_get_their_providers_widget_built_from_the_id_alone(
+    url, provider, ident, frame_url
+):
     embed = recognise(url)
 
-    assert (embed.provider, embed.id, embed.frame_url) == (provider, ident, "")
+    assert (embed.provider, embed.id, embed.frame_url) == (provider, ident, frame_url)
+
+
+def test_a_post_card_keeps_the_words_the_journalist_quoted():
+    embed = recognise(
+        "https://x.com/hmcoastguard/status/1751234567890123456",
+        author="HM Coastguard",
+        handle="@hmcoastguard",
+        description="Stay away from the harbour wall.",
+        date="2026-01-27T14:32:00Z",
+    )
+
+    assert embed.as_dict() == {
+        "provider": "x",
+        "url": "https://x.com/hmcoastguard/status/1751234567890123456",
+        "id": "1751234567890123456",
+        "frame_url": "https://platform.twitter.com/embed/Tweet.html?id=1751234567890123456&dnt=true",
+        "title": "",
+        "description": "Stay away from the harbour wall.",
+        "author": "HM Coastguard",
+        "handle": "@hmcoastguard",
+        "date": "2026-01-27T14:32:00Z",
+    }
 
 
 @pytest.mark.parametrize(
@@ -100,6 +160,9 @@ def test_anything_else_is_a_link_card(url):
         "frame_url": "",
         "title": "Read the report",
         "description": "From the council",
+        "author": "",
+        "handle": "",
+        "date": "",
     }
 
 
@@ -153,3 +216,40 @@ def test_every_provider_has_a_display_name():
     }
 
     assert providers <= PROVIDER_NAMES.keys()
+
+
+# --- placing embeds in the text (bulletin.blogs.placement) ------------------------------------
+
+
+def test_a_paragraph_that_is_only_an_embeds_link_becomes_its_place():
+    from bulletin.blogs.placement import Piece, place
+
+    url = "https://x.com/a/status/123456?s=20&t=abc"
+    body = (
+        "<p>One.</p>"
+        '<p><a href="https://x.com/a/status/123456?s=20&amp;t=abc" rel="noopener">see</a></p>'
+        '<p><a href="https://x.com/a/status/123456?s=20&amp;t=abc">again</a></p>'
+        '<p>Text <a href="https://youtu.be/dQw4w9WgXcQ/">video</a></p>'
+    )
+
+    pieces, after = place(body, [url, "https://youtu.be/dQw4w9WgXcQ"])
+
+    assert pieces == [
+        Piece(html="<p>One.</p>"),
+        Piece(embed=0),
+        # Placed once; a link inside a sentence is left alone.
+        Piece(
+            html=body[body.index('<p><a href="https://x.com/a/status/123456?s=20&amp;t=abc">') :]
+        ),
+    ]
+    assert after == [1]
+
+
+def test_a_body_without_lone_links_is_one_piece_and_every_embed_follows():
+    from bulletin.blogs.placement import Piece, place
+
+    assert place("<p>Only words.</p>", ["https://x.com/a/status/123456"]) == (
+        [Piece(html="<p>Only words.</p>")],
+        [0],
+    )
+    assert place("", []) == ([], [])

@@ -23,7 +23,7 @@ def refusal(call, *args, **kwargs) -> ValidationFailed:
 
 
 def entry(**given: Any) -> dict[str, Any]:
-    return EntryFields.read(given).attributes({})
+    return EntryFields.read(given).attributes([])
 
 
 def blog(**given: Any) -> dict[str, Any]:
@@ -224,15 +224,18 @@ def test_an_unknown_image_is_refused(make):
 
 
 def test_an_empty_embed_url_removes_the_embed():
-    assert entry(embed_url="")["embed"] == {}
+    assert entry(embed_url="")["embeds"] == []
 
 
 def test_changing_only_the_embed_title_keeps_the_current_url():
-    current = {"provider": "link", "url": "https://example.org/a", "title": "Old"}
+    current = [{"provider": "link", "url": "https://example.org/a", "title": "Old"}]
 
     values = EntryFields.read({"embed_title": "New"}).attributes(current)
 
-    assert (values["embed"]["url"], values["embed"]["title"]) == ("https://example.org/a", "New")
+    assert (values["embeds"][0]["url"], values["embeds"][0]["title"]) == (
+        "https://example.org/a",
+        "New",
+    )
 
 
 def test_a_correction_over_1000_characters_is_refused():
@@ -289,7 +292,7 @@ def test_an_iana_time_zone_is_accepted():
 def test_an_unknown_language_is_refused(language):
     assert (
         refusal(blog, language=language).message
-        == f"language: must be a language code such as en, de or fr, got {language!r}"
+        == f"language: must be a language code such as en, en-us, en-gb, de or fr, got {language!r}"
     )
 
 

@@ -84,6 +84,7 @@ def test_export_holds_every_entry_status_revision_person_and_image_by_reference(
         "blog",
         "key_points",
         "memberships",
+        "contributors",
         "entries",
         "media",
         "users",
@@ -101,7 +102,7 @@ def test_export_holds_every_entry_status_revision_person_and_image_by_reference(
     assert first["revisions"][0]["data"]["authors"] == ["amira", "jonas"]
     assert first["revisions"][0]["data"]["image"] == first["image"]
     assert "image_id" not in first["revisions"][0]["data"]
-    assert first["embed"]["provider"] == "youtube"
+    assert [embed["provider"] for embed in first["embeds"]] == ["youtube"]
     assert first["display_at"].endswith("Z")
     assert data["blog"]["pinned_entry"] == first["ref"]
     assert data["blog"]["timezone"] == "Europe/Berlin"
@@ -259,7 +260,7 @@ def test_import_cleans_hostile_html_and_embeds_like_the_desk_does(rich):
     data = exported(rich.blog)
     entry = next(e for e in data["entries"] if e["headline"] == "Water levels rising")
     entry["body"] = '<p onclick="steal()">Hi<script>alert(1)</script></p>'
-    entry["embed"]["frame_url"] = "javascript:alert(1)"
+    entry["embeds"][0]["frame_url"] = "javascript:alert(1)"
 
     result = import_blog(data, slug="flood-copy")
 

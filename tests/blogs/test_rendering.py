@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulletin.blogs import services
+from bulletin.blogs.dates import time_label
 from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, Media
-from bulletin.blogs.rendering import entry_json, render_entry
+from bulletin.blogs.rendering import entry_json, render_entry, render_entry_html
 
 # 14:32 UTC on a winter day is 09:32 in New York and 15:32 in Berlin.
 MOMENT = datetime(2026, 1, 27, 14, 32, tzinfo=UTC)
@@ -32,15 +33,19 @@ def image(**fields) -> Media:
 
 
 @pytest.mark.parametrize(
-    ("zone", "local"),
+    ("zone", "language", "local"),
     [
-        ("America/New_York", "09:32"),
-        ("Europe/Berlin", "15:32"),
-        ("UTC", "14:32"),
+        # The blog's language sets the conventions (CLDR): US 12-hour, Britain and Germany 24.
+        ("America/New_York", "en-us", "9:32 AM EST"),
+        ("America/New_York", "en", "9:32 AM EST"),
+        ("Europe/Berlin", "de", "15:32 MEZ"),
+        ("Europe/London", "en-gb", "14:32 GMT"),
+        ("UTC", "en-gb", "14:32 UTC"),
+        ("Asia/Kolkata", "en-gb", "20:02 GMT+5:30"),
     ],
 )
-def test_the_time_is_shown_in_the_blogs_time_zone(make, zone, local):
-    blog = make.blog(timezone=zone)
+def test_the_time_is_shown_in_the_blogs_time_zone(make, zone, language, local):
+    blog = make.blog(timezone=zone, language=language)
 
     html = stored(make.entry(blog, display_at=MOMENT)).html
 
@@ -103,7 +108,7 @@ def test_an_attached_image_is_a_figure_with_alt_caption_and_credit(make):
     assert 'width="1200" height="800"' in html
     assert (
         "<figcaption>The quay at noon "
-        '<span class="entry__credit">Photograph: Jo Lens / Agency</span></figcaption>' in html
+        '<span class="entry__credit">Jo Lens / Agency</span></figcaption>' in html
     )
 
 
@@ -142,19 +147,32 @@ def test_an_unknown_url_is_a_link_card_with_its_title(make):
     assert "<strong>Flood report</strong>" in html
 
 
-def test_a_related_story_is_a_full_story_link(make):
+def test_a_related_story_is_a_full_story_card_with_its_site_and_an_arrow(make):
     html = stored(
         make.entry(
             make.blog(),
-            related_url="https://news.example/flood",
+            related_url="https://www.news.example/flood",
             related_title="How the flood began",
         )
     ).html
 
     assert (
-        '<a class="entry__related" href="https://news.example/flood">'
-        "<span>Full story</span> How the flood began</a>" in html
+        '<a class="entry__related" href="https://www.news.example/flood">'
+        '<span class="entry__related-label">Full story</span> '
+        '<span class="entry__related-title">How the flood began</span> '
+        '<span class="entry__related-host">news.example</span>'
+        '<span class="entry__related-arrow" aria-hidden="true">→</span></a>' in html
     )
+
+
+def test_a_table_scrolls_in_its_own_named_box_on_the_page_and_stays_bare_in_feeds(make):
+    table = "<table><caption>Seats &amp; votes</caption><tbody><tr><td>12</td></tr></tbody></table>"
+    entry = stored(make.entry(make.blog(), body=f"<p>Results:</p>{table}<table></table>"))
+
+    assert entry.html.count('<div class="entry__table" role="region" tabindex="0"') == 2
+    assert f'aria-label="Seats &amp; votes">{table}</div>' in entry.html
+    assert 'aria-label="Table"><table></table></div>' in entry.html
+    assert "entry__table" not in render_entry_html(entry, feed=True)
 
 
 def test_a_correction_note_is_shown(make):
@@ -183,10 +201,9 @@ def test_an_entry_edited_after_publication_says_updated_in_local_time(make):
 
     edited = stored(entry)
     local = edited.edited_at.astimezone(ZoneInfo("America/New_York"))
-    assert (
-        f'Updated <time datetime="{entry_json(edited)["edited_at"]}">'
-        f"{local:%H:%M}</time>" in edited.html
-    )
+    label = time_label(local, "America/New_York", edited.blog.language)
+    stamp = entry_json(edited)["edited_at"]
+    assert f'Updated <time datetime="{stamp}">{label}</time>' in edited.html
 
 
 def test_flags_show_as_classes_and_labels(make):
@@ -233,6 +250,8 @@ def test_entry_json_has_every_field_readers_and_the_api_use(make):
         "subtitle": "",
         "body": "<p>Deep water.</p>",
         "authors": [{"id": author.pk, "name": "Ana Reporter"}],
+        "contributors": [],
+        "guest_byline": "",
         "image": {
             "id": photo.pk,
             "url": "/media/2026/01/flood.jpg",
@@ -251,7 +270,11 @@ def test_entry_json_has_every_field_readers_and_the_api_use(make):
             "frame_url": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
             "title": "",
             "description": "",
+            "author": "",
+            "handle": "",
+            "date": "",
         },
+        "embeds": [data["embed"]],
         "related": {"url": "https://news.example/a", "title": "Background"},
         "key_event": True,
         "breaking": False,
@@ -273,3 +296,23 @@ def test_render_entry_returns_the_json_and_the_html_stored_on_write(make):
 
     assert data == entry_json(entry)
     assert html == entry.html
+
+
+def test_an_upload_in_the_body_gets_its_width_and_height_so_its_space_is_kept(make, settings):
+    settings.SITE_URL = "https://news.example"
+    Media.objects.create(file="2026/01/quay.jpg", alt="The quay", width=1200, height=800)
+    body = (
+        '<figure><img src="/media/2026/01/quay.jpg" alt="The quay"></figure>'
+        '<p><img src="https://news.example/media/2026/01/quay.jpg" alt="Again"></p>'
+        '<p><img src="https://elsewhere.example/media/2026/01/quay.jpg" alt="Elsewhere"></p>'
+        '<p><img src="/media/2026/01/quay.jpg" alt="Sized" width="300" height="100"></p>'
+        '<p><img src="/media/unknown.jpg" alt="Unknown"></p>'
+    )
+
+    html = stored(make.entry(make.blog(), body=body)).html
+
+    assert '<img src="/media/2026/01/quay.jpg" alt="The quay" width="1200" height="800">' in html
+    assert 'alt="Again" width="1200" height="800">' in html
+    assert 'alt="Elsewhere">' in html
+    assert 'alt="Sized" width="300" height="100">' in html
+    assert 'alt="Unknown">' in html

@@ -15,6 +15,7 @@ from bulletin.blogs.sanitize import (
     EXTERNAL_REL,
     is_external,
     plain_text,
+    removals,
     sanitize_html,
 )
 
@@ -75,7 +76,7 @@ def test_allowlisted_markup_is_kept_as_it_is(markup):
 
 
 def test_a_tag_off_the_list_loses_its_markup_but_keeps_its_words():
-    assert sanitize_html("<h2>Big</h2><span>words</span>") == "Bigwords"
+    assert sanitize_html("<mark>Big</mark><span>words</span>") == "Bigwords"
 
 
 def test_comments_are_dropped():
@@ -242,6 +243,10 @@ FRAGMENTS = [
     "<body onload=x>",
     "<template><script>x</script></template>",
     "<h3>",
+    "<h2>",
+    "</h1>",
+    '<table border=1><tr><td colspan=2 style="x">',
+    "</table>",
     "<li>",
     "<ul>",
     "<br/>",
@@ -294,3 +299,89 @@ def test_every_external_link_in_sanitised_output_carries_rel(markup):
     for tag, attrs in Parsed(output).tags:
         if tag == "a" and is_external(attrs.get("href", "")):
             assert attrs.get("rel") == EXTERNAL_REL, output
+
+
+# --- tables, headings and what the writer is told -----------------------------------------
+
+RESULTS_TABLE = (
+    "<table><caption>Seats won</caption>"
+    '<thead><tr><th scope="col">Party</th><th scope="col">Seats</th></tr></thead>'
+    '<tbody><tr><td>Harbour</td><td>12</td></tr><tr><td colspan="2" rowspan="1">—</td></tr>'
+    "</tbody><tfoot><tr><th>Total</th><td>12</td></tr></tfoot></table>"
+)
+
+
+def test_a_simple_table_is_kept_as_it_is():
+    assert sanitize_html(RESULTS_TABLE) == RESULTS_TABLE
+    assert removals(RESULTS_TABLE) == []
+
+
+def test_a_table_keeps_only_its_structure():
+    markup = (
+        '<table border="1" style="width:100%"><tr><td class="x" width="40" colspan="2">a'
+        "</td></tr></table>"
+    )
+
+    assert sanitize_html(markup) == '<table><tbody><tr><td colspan="2">a</td></tr></tbody></table>'
+    assert removals(markup) == [
+        "removed border attribute",
+        "removed style attribute",
+        "removed class attribute",
+        "removed width attribute",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<h2>Big</h2>", "<h3>Big</h3>"),
+        ('<h1 id="top">Top</h1>', "<h3>Top</h3>"),
+        ("<h5>Small</h5><h6>Tiny</h6>", "<h4>Small</h4><h4>Tiny</h4>"),
+        ("<h3>Kept</h3><h4>Kept</h4>", "<h3>Kept</h3><h4>Kept</h4>"),
+        ('<img alt="<h2>" src="/a.png">', '<img alt="&lt;h2&gt;" src="/a.png">'),
+    ],
+)
+def test_headings_are_mapped_onto_the_entrys_two_levels(markup, expected):
+    assert sanitize_html(markup) == expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "warnings"),
+    [
+        ("<p>Fine <strong>text</strong></p>", []),
+        ("<h2>Big</h2><h2>Again</h2>", ["changed <h2> to <h3> (entries use h3 and h4)"]),
+        (
+            '<iframe src="https://x.example"><p class="c">in</p></iframe>',
+            ["removed <iframe> and what was inside it (not allowed in entries)"],
+        ),
+        (
+            "<span>a</span><span>b</span>",
+            ["removed <span> (not allowed in entries; its text is kept)"],
+        ),
+        (
+            '<p style="a" onclick="b">x</p>',
+            ["removed style attribute", "removed onclick attribute"],
+        ),
+        ("<p>a<!-- note -->b</p>", ["removed HTML comments"]),
+        (
+            '<img src="data:image/png;base64,AAAA">',
+            [
+                "removed image address 'data:image/png;base64,AAAA' (only http, https or "
+                "relative addresses are allowed)"
+            ],
+        ),
+        ('<a href="https://x.example/" rel="opener">x</a>', []),
+    ],
+)
+def test_removals_say_in_words_what_sanitising_changes(markup, warnings):
+    assert removals(markup) == warnings
+
+
+@settings(max_examples=200, deadline=None)
+@given(hostile_html)
+def test_whenever_sanitising_changes_tags_the_writer_is_told(markup):
+    output = sanitize_html(markup)
+    dropped = {tag for tag, _ in Parsed(markup).tags} - ALLOWED_TAGS - {"br"}
+
+    if dropped:
+        assert removals(markup), (markup, output)

@@ -141,13 +141,13 @@ def test_update_blog_changes_the_title_and_logs_one_public_blog_change(make):
 
 
 def test_update_blog_time_zone_rerenders_stored_entry_html_in_the_new_zone(make):
-    blog = make.blog(timezone="UTC")
+    blog = make.blog(timezone="UTC", language="en-gb")
     entry = make.entry(blog, display_at=datetime(2026, 1, 27, 14, 32, tzinfo=UTC))
-    assert ">14:32</time>" in fresh(entry).html
+    assert ">14:32 UTC</time>" in fresh(entry).html
 
     services.update_blog(make.owner_of(blog), blog, BlogFields(timezone="Europe/Berlin"))
 
-    assert ">15:32</time>" in fresh(entry).html
+    assert ">15:32 CET</time>" in fresh(entry).html
 
 
 def test_update_blog_time_zone_sends_the_rerendered_pinned_entry_to_readers(make):

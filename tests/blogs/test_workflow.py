@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bulletin.accounts.models import Role
 from bulletin.blogs.models import Entry, EntryStatus
-from bulletin.blogs.workflow import MOVES, Move, entry_actions, possible
+from bulletin.blogs.workflow import MOVES, Move, entry_actions, possible, refusal
 
 WRITER, OTHER = 7, 8
 
@@ -41,8 +43,24 @@ def test_a_published_entry_offers_pin_or_unpin_by_whether_it_is_pinned():
     assert "pin" not in pinned
 
 
-def test_a_deleted_entry_can_only_be_taken_down():
-    assert moves(Role.OWNER, EntryStatus.DELETED) == {"takedown"}
+def test_a_deleted_entry_can_only_be_restored_or_taken_down():
+    assert moves(Role.OWNER, EntryStatus.DELETED) == {"restore", "takedown"}
+    assert moves(Role.CONTRIBUTOR, EntryStatus.DELETED) == set()
+
+
+def test_a_deleted_entry_is_restorable_for_the_window_only_and_never_after_a_takedown():
+    gone = entry(EntryStatus.DELETED)
+    assert possible(gone, Move.RESTORE)
+
+    gone.updated_at -= timedelta(days=31)  # DESK_RESTORE_DAYS is 30 by default
+    assert not possible(gone, Move.RESTORE)
+    assert "can be restored for 30 days only" in refusal(gone, Move.RESTORE).message
+
+    taken_down = entry(EntryStatus.DELETED)
+    taken_down.taken_down_at = taken_down.created_at
+    assert not possible(taken_down, Move.RESTORE)
+    assert "a takedown cannot be undone" in refusal(taken_down, Move.RESTORE).message
+    assert not possible(entry(EntryStatus.PUBLISHED), Move.RESTORE)
 
 
 def test_a_reader_may_do_nothing():

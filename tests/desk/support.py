@@ -37,6 +37,7 @@ ENTRY_ACTIONS = (
     "reject",
     "unpublish",
     "delete",
+    "restore",
     "pin",
     "unpin",
     "key-event",
@@ -260,6 +261,7 @@ def desk_routes() -> list[str]:
 _PARTS: dict[str, tuple[str, ...]] = {
     "slug": ("{slug}",),
     "entry_id": ("{entry}",),
+    "author_id": ("1",),  # whose composer draft (bulletin.desk.drafts)
     "change": STATUS_CHANGES,
     "action": ENTRY_ACTIONS,
     "uidb64": ("MQ",),

@@ -463,12 +463,28 @@ def test_the_preview_is_the_readers_html_and_saves_nothing(team: Team) -> None:
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert "blogs/entry.html" in [template.name for template in response.templates]
     html = response.content.decode()
-    assert html.startswith('<article class="entry entry--breaking"')
+    # The script is removed, and the writer told so above the entry (see the next test).
+    assert html.split("</div>", 1)[1].lstrip().startswith('<article class="entry entry--breaking"')
     assert "Quay closed" in html
     assert "<em>away</em>" in html
     assert "<script" not in html
     assert team.contributor.byline in html
     assert 'href="https://news.example/quay"' in html
+
+
+def test_the_preview_says_what_publishing_will_remove_from_the_body(team: Team) -> None:
+    client = _signed_in(team.owner)
+    path = f"/desk/{team.blog.slug}/preview"
+
+    pasted = client.post(path, {"body": '<h2>Results</h2><p style="x">Counted.</p>'})
+    clean = client.post(path, {"body": "<h3>Results</h3><p>Counted.</p>"})
+
+    told = pasted.content.decode()
+    assert told.startswith('<div class="preview-warnings" role="note" data-preview-warnings>')
+    assert "<li>changed &lt;h2&gt; to &lt;h3&gt; (entries use h3 and h4)</li>" in told
+    assert "<li>removed style attribute</li>" in told
+    assert "<h3>Results</h3>" in told
+    assert "preview-warnings" not in clean.content.decode()
 
 
 def test_a_preview_of_a_bad_form_answers_in_json(team: Team) -> None:

@@ -75,7 +75,7 @@ def test_an_edit_bumps_the_revision_and_shows_the_correction_note_to_readers(
 
 
 def test_an_editor_corrects_the_time_readers_see_in_the_blogs_time_zone(make: Factory) -> None:
-    blog = make.blog(timezone="America/New_York")
+    blog = make.blog(timezone="America/New_York", language="en-us")
     editor = make.member(blog, Role.EDITOR)
     entry = make.entry(blog, headline="Ferry runs aground")
     client = _signed_in(editor)
@@ -88,7 +88,7 @@ def test_an_editor_corrects_the_time_readers_see_in_the_blogs_time_zone(make: Fa
     assert response.status_code == 303
     entry.refresh_from_db()
     assert entry.display_at == datetime(2030, 1, 27, 14, 15, tzinfo=UTC)
-    assert '<time datetime="2030-01-27T14:15:00Z">09:15</time>' in entry.html
+    assert '<time datetime="2030-01-27T14:15:00Z">9:15 AM EST</time>' in entry.html
 
 
 def test_a_contributor_editing_their_own_draft_is_not_offered_the_time_or_a_correction(

@@ -71,9 +71,16 @@ class Recipe:
 ENTRY_BODY = {
     "headline": "Quay closed",
     "body": "<p>Water over the quay.</p>",
-    "embed_url": "https://example.com/story",
-    "embed_title": "Harbour cam",
-    "embed_description": "The quay at noon",
+    # Every field of an embed gets its hostile value inside a complete one; the older
+    # embed_* fields (the first embed) are tested on their own, over it.
+    "embeds": [
+        {
+            "url": "https://example.com/story",
+            "title": "Harbour cam",
+            "description": "The quay at noon",
+            "author": "HM Coastguard",
+        }
+    ],
     "related_url": "https://example.org/background",
     "related_title": "Background",
 }
@@ -94,6 +101,7 @@ RECIPES: dict[str, Recipe] = {
     "reject_entry": Recipe(entry="submitted"),
     "publish_entry": Recipe(entry="draft", if_match=True),
     "unpublish_entry": Recipe(entry="published"),
+    "restore_entry": Recipe(entry="deleted"),
     "schedule_entry": Recipe({"scheduled_for": "2100-01-01T00:00:00Z"}, entry="draft"),
     "set_key_event": Recipe({"key_event": True}, entry="published"),
     "pin_entry": Recipe(entry="published"),
@@ -112,6 +120,10 @@ TEXT_FIELDS = {
     "body",
     "embed_title",
     "embed_description",
+    "embed_author",
+    "embed_handle",
+    "author",
+    "handle",
     "related_title",
     "correction_note",
     "title",
@@ -193,7 +205,10 @@ def prepare(room: Newsroom, route: Route) -> Target:
         services.end_coverage(room.owner, room.blog)
     entry_id: object = ""
     if recipe.entry is not None:
-        entry = room.entry(recipe.entry)
+        # A deleted entry is one that was published first (the restore route's).
+        entry = room.entry("published" if recipe.entry == "deleted" else recipe.entry)
+        if recipe.entry == "deleted":
+            entry = services.delete_entry(room.owner, entry)
         entry_id = entry.pk
         if recipe.pinned:
             services.pin_entry(room.owner, room.blog, entry)
@@ -300,9 +315,9 @@ def test_a_hostile_entry_id_in_the_path_is_refused(newsroom, route):
             assert "entry_id" in error["message"], (entry_id, error)
 
 
-# Query parameters that filter by words a person wrote (a speaker's name): any text is a
-# question they may ask, answered from stored rows.
-FREE_TEXT_QUERIES = {"speaker"}
+# Query parameters that filter by words a person wrote (a speaker's name, the words of a
+# search): any text is a question they may ask, answered from stored rows.
+FREE_TEXT_QUERIES = {"speaker", "q"}
 
 
 def _query_parameters(route: Route) -> list[str]:

@@ -2,9 +2,11 @@
 under src/ imports an HTTP client, so an embed, link or image URL can never make the server
 call an address of an attacker's choosing.
 
-The one exception is ``bulletin/purge.py``, which posts purge keys to the URLs an operator set
-in ``BULLETIN_CDN_PURGE_URLS`` (never to a URL from a request or an entry): it may import
-``urllib.request`` and nothing else may."""
+The exceptions: ``bulletin/purge.py``, which posts purge keys to the URLs an operator set
+in ``BULLETIN_CDN_PURGE_URLS`` (never to a URL from a request or an entry), may import
+``urllib.request``; ``bulletin/blogs/oembed.py``, which asks only the oEmbed endpoints an
+operator listed, off by default and with the safeguards of docs/security.md, may import
+``http.client``. Nothing else may."""
 
 from __future__ import annotations
 
@@ -37,9 +39,11 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-# The only module that may call out, and exactly what it may import for that.
+# The only modules that may call out, and exactly what each may import for that.
 PURGE_MODULE = "purge.py"
 PURGE_CLIENT = {"urllib.request"}
+OEMBED_MODULE = "blogs/oembed.py"
+OEMBED_CLIENT = {"http.client"}
 
 
 def _http_clients(path: Path) -> set[str]:
@@ -50,12 +54,12 @@ def _http_clients(path: Path) -> set[str]:
     }
 
 
-def test_no_module_of_bulletin_imports_an_http_client_but_the_cdn_purge():
+def test_no_module_of_bulletin_imports_an_http_client_but_the_cdn_purge_and_oembed():
     source = Path(bulletin.__file__).parent
     found = {
         f"{path.relative_to(source)}: {name}"
         for path in source.rglob("*.py")
-        if str(path.relative_to(source)) != PURGE_MODULE
+        if path.relative_to(source).as_posix() not in {PURGE_MODULE, OEMBED_MODULE}
         for name in _http_clients(path)
     }
     assert found == set(), "outbound HTTP needs the safeguards in docs/security.md"
@@ -66,6 +70,14 @@ def test_the_cdn_purge_calls_out_with_urllib_request_only():
     assert _http_clients(purge) == PURGE_CLIENT
     # It takes its URLs from the operator's setting, never from an argument a request fills.
     assert "config.current.CDN_PURGE_URLS" in purge.read_text()
+
+
+def test_oembed_calls_out_with_http_client_only_and_only_to_the_operators_endpoints():
+    oembed = Path(bulletin.__file__).parent / OEMBED_MODULE
+    assert _http_clients(oembed) == OEMBED_CLIENT
+    text = oembed.read_text()
+    assert "config.current" in text
+    assert "OEMBED_ENDPOINTS" in text
 
 
 def test_the_check_sees_an_http_client_import(tmp_path: Path):

@@ -38,6 +38,8 @@ class Action(StrEnum):
     RUN_COVERAGE = "start or end coverage of"
     CONFIGURE = "change the settings of"  # title, slug, time zone, cover…
     MANAGE_MEMBERS = "manage the members of"
+    # The profiles entries may credit besides members (name, role, photo): owners only.
+    MANAGE_CONTRIBUTORS = "manage the contributor profiles of"
 
 
 _ROLE_ACTIONS: dict[str, frozenset[Action]] = {

@@ -8,13 +8,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import HttpResponse
 from ninja import P, PathEx, QueryEx, Router, Status
 
 from bulletin import surrogate
-from bulletin.accounts.permissions import Action, can, require, visible_entries
+from bulletin.accounts.permissions import Action, can, may_see_entry, require, visible_entries
 from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import (
@@ -23,13 +22,14 @@ from bulletin.api.schemas import (
     EntryOut,
     EntryPageOut,
     EntryPatchIn,
+    EntryWrittenOut,
     ErrorOut,
     KeyEventIn,
     ScheduleIn,
     TakedownIn,
     TakedownOut,
 )
-from bulletin.blogs import services
+from bulletin.blogs import oembed, search, services
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog, Order
 from bulletin.blogs.rendering import entry_json, iso
 from bulletin.errors import NotFound, PreconditionRequired, ValidationFailed
@@ -73,6 +73,16 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     return moment, entry_id
 
 
+_Q_HELP = (
+    "Words to search for (full-text, stemmed): every word must appear; words in double quotes "
+    "together and in order; a word ending in * as a prefix. Results come best match first."
+)
+_DATE_HELP = "{} this day (YYYY-MM-DD, in the blog's time zone), included."
+# A search's pages are numbered by position (its order is by relevance, not by time).
+_OFFSET = "offset"
+MAX_OFFSET = 10_000_000
+
+
 @router.get("/blogs/{slug}/entries", response={200: EntryPageOut, **ERRORS}, auth=auth.READ)
 def list_entries(
     request: ApiRequest,
@@ -81,13 +91,25 @@ def list_entries(
     cursor: QueryEx[str | None, P(max_length=200, description="next_cursor of a page")] = None,
     limit: QueryEx[int, P(ge=1, le=100)] = 20,
     status: EntryStatus = EntryStatus.PUBLISHED,
+    q: QueryEx[str | None, P(max_length=1000, description=_Q_HELP)] = None,
+    author: QueryEx[str | None, P(description="Only entries by this person (user id).")] = None,
+    key_events: QueryEx[str | None, P(description="1: only key events; 0: no key events.")] = None,
+    date_from: QueryEx[str | None, P(description=_DATE_HELP.format("From"))] = None,
+    date_to: QueryEx[str | None, P(description=_DATE_HELP.format("To"))] = None,
 ) -> dict[str, Any]:
-    """Entries in the blog's order, a page at a time; the desk may list other statuses."""
+    """Entries in the blog's order, a page at a time; the desk may list other statuses.
+
+    With ``q``, the entries containing the words, best matches first (docs/api.md, "Search").
+    """
+    asked = {"author": author, "key_events": key_events, "date_from": date_from, "date_to": date_to}
+    filters = search.read_filters({**asked, "q": q, "status": status.value})
     blog = lookups.blog(slug, request.auth)
     surrogate.tag(response, blog.pk)
     if status != EntryStatus.PUBLISHED:
         require(request.auth, blog, Action.VIEW_DESK)
-    entries = _page(request, blog, status, cursor, limit)
+    if filters.terms:
+        return _search_page(request, blog, filters, cursor, limit)
+    entries = _page(request, blog, filters, cursor, limit)
     next_cursor = None
     if len(entries) > limit:
         entries = entries[:limit]
@@ -96,17 +118,50 @@ def list_entries(
     return {"items": [_out(entry) for entry in entries], "next_cursor": next_cursor}
 
 
+def _listed(request: ApiRequest, blog: LiveBlog, filters: search.Filters) -> Any:
+    # A contributor lists only their own unpublished entries.
+    visible = visible_entries(request.auth, blog, Entry.objects.all())
+    return (
+        search.filtered(blog, visible, filters)
+        .select_related("blog", "image")
+        .prefetch_related("authors", "contributors__photo")
+    )
+
+
+def _search_page(
+    request: ApiRequest, blog: LiveBlog, filters: search.Filters, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    start = _decode_offset(cursor) if cursor else 0
+    entries = search.matching(_listed(request, blog, filters), list(filters.terms))
+    page = list(entries.order_by("-search_rank", "-sort_time", "-id")[start : start + limit + 1])
+    more = len(page) > limit
+    next_cursor = _encode_offset(start + limit) if more else None
+    return {"items": [_out(entry) for entry in page[:limit]], "next_cursor": next_cursor}
+
+
+def _encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_OFFSET}|{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_offset(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, number = base64.urlsafe_b64decode(padded).decode().split("|")
+        offset = whole_number(number)
+        if kind != _OFFSET or offset is None or offset > MAX_OFFSET:
+            raise ValueError
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed.on(
+            "cursor", f"must be a next_cursor value from an earlier page, got {cursor[:60]!r}"
+        ) from None
+    return offset
+
+
 def _page(
-    request: ApiRequest, blog: LiveBlog, status: str, cursor: str | None, limit: int
+    request: ApiRequest, blog: LiveBlog, filters: search.Filters, cursor: str | None, limit: int
 ) -> list[Entry]:
     newest_first = blog.order == Order.NEWEST_FIRST
-    # A contributor lists only their own unpublished entries.
-    entries = (
-        visible_entries(request.auth, blog, Entry.objects.filter(blog=blog, status=status))
-        .annotate(sort_time=Coalesce(F("display_at"), F("created_at")))
-        .select_related("blog", "image")
-        .prefetch_related("authors")
-    )
+    entries = _listed(request, blog, filters)
     if cursor:
         moment, entry_id = _decode_cursor(cursor)
         if newest_first:
@@ -120,10 +175,12 @@ def _page(
 # --- single entries --------------------------------------------------------------------
 
 
-@router.post("/blogs/{slug}/entries", response={201: EntryOut, **ERRORS}, auth=auth.WRITE)
+@router.post("/blogs/{slug}/entries", response={201: EntryWrittenOut, **ERRORS}, auth=auth.WRITE)
 def create_entry(request: ApiRequest, slug: str, payload: EntryCreateIn) -> Status[dict[str, Any]]:
     """Publish now (default), or save as draft, submit for review, or schedule."""
     blog = lookups.blog(slug, request.auth)
+    # Post cards from the providers, if the operator allows: before the write, never in it.
+    embed_warnings = oembed.fill_entry_fields(payload, [])
     entry = services.create_entry(
         request.auth,
         blog,
@@ -131,7 +188,7 @@ def create_entry(request: ApiRequest, slug: str, payload: EntryCreateIn) -> Stat
         status=payload.status,
         scheduled_for=payload.scheduled_for,
     )
-    return Status(201, _out(entry))
+    return Status(201, {**_out(entry), "warnings": payload.body_warnings + embed_warnings})
 
 
 @router.get("/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS}, auth=auth.READ)
@@ -163,7 +220,7 @@ def _if_match(request: ApiRequest, entry: Entry, did: str = "edited") -> int:
 
 
 @router.patch(
-    "/blogs/{slug}/entries/{entry_id}", response={200: EntryOut, **ERRORS}, auth=auth.WRITE
+    "/blogs/{slug}/entries/{entry_id}", response={200: EntryWrittenOut, **ERRORS}, auth=auth.WRITE
 )
 def update_entry(
     request: ApiRequest, response: HttpResponse, slug: str, payload: EntryPatchIn, entry_id: EntryId
@@ -172,6 +229,7 @@ def update_entry(
     entry = _entry(request, slug, entry_id)
     expected = _if_match(request, entry)
     sent = payload.model_fields_set
+    embed_warnings = oembed.fill_entry_fields(payload, entry.embeds)
     entry = services.update_entry(
         request.auth,
         entry,
@@ -180,7 +238,7 @@ def update_entry(
         correction_note=payload.correction_note if "correction_note" in sent else None,
     )
     response["ETag"] = f'"{entry.revision}"'
-    return _out(entry)
+    return {**_out(entry), "warnings": payload.body_warnings + embed_warnings}
 
 
 @router.delete("/blogs/{slug}/entries/{entry_id}", response={204: None, **ERRORS}, auth=auth.WRITE)
@@ -230,6 +288,19 @@ _workflow(
     reviewed=True,
 )
 _workflow("unpublish", "Take a published entry back to draft.", services.unpublish_entry)
+
+
+@router.post(
+    "/blogs/{slug}/entries/{entry_id}/restore", response={200: EntryOut, **ERRORS}, auth=auth.WRITE
+)
+def restore_entry(request: ApiRequest, slug: str, entry_id: EntryId) -> dict[str, Any]:
+    """Bring a deleted entry back as it was (published again if it was published), within
+    ``BULLETIN_DESK_RESTORE_DAYS`` of its deletion; a taken-down entry never (409)."""
+    blog = lookups.blog(slug, request.auth)
+    entry = Entry.objects.select_related("blog").filter(blog=blog, pk=entry_id).first()
+    if entry is None or not may_see_entry(request.auth, blog, entry):
+        raise NotFound(f"no entry {entry_id} in live blog {blog.slug!r}")
+    return _out(services.restore_entry(request.auth, entry))
 
 
 def _entry_to_take_down(request: ApiRequest, slug: str, entry_id: int) -> Entry:

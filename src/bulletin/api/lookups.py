@@ -34,7 +34,7 @@ def entry(blog: LiveBlog, entry_id: int, caller: Caller) -> Entry:
     (:func:`~bulletin.accounts.permissions.may_see_entry`), deleted ones not at all."""
     found = (
         Entry.objects.select_related("blog", "image")
-        .prefetch_related("authors")
+        .prefetch_related("authors", "contributors__photo")
         .filter(blog=blog, pk=entry_id)
         .exclude(status=EntryStatus.DELETED)
         .first()

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.parser import Parser
 
-from bulletin.api import assist, blogs, changes, entries, errors, extract, media
+from bulletin.api import assist, blogs, changes, contributors, entries, errors, extract, media
 from bulletin.errors import UnsupportedMediaType
 from bulletin.text import check_tree
 
@@ -62,5 +62,6 @@ api.add_router("", blogs.router)
 api.add_router("", entries.router)
 api.add_router("", changes.router)
 api.add_router("", media.router)
+api.add_router("", contributors.router)
 api.add_router("", assist.router)
 api.add_router("", extract.router)

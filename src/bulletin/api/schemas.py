@@ -9,11 +9,13 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from bulletin.blogs.fields import (
     BlogFields,
+    ContributorFields,
     EntryCreate,
     EntryEdit,
     KeyEvent,
     KeyPoints,
     NewBlog,
+    NewContributor,
     Schedule,
     Takedown,
 )
@@ -146,6 +148,27 @@ class AuthorOut(Schema):
     name: str
 
 
+class ContributorOut(Schema):
+    """A contributor profile: someone entries credit who has no account."""
+
+    id: int
+    name: str
+    role: str
+    photo: MediaOut | None
+
+
+class ContributorListOut(Schema):
+    items: list[ContributorOut]
+
+
+class ContributorCreateIn(NewContributor):
+    """A new profile (owners): a name, and optionally a role and an uploaded photo's id."""
+
+
+class ContributorPatchIn(ContributorFields):
+    """Send only the fields to change; entries crediting the profile show the change."""
+
+
 class EmbedOut(Schema):
     provider: str
     provider_name: str
@@ -154,6 +177,9 @@ class EmbedOut(Schema):
     frame_url: str
     title: str
     description: str
+    author: str = ""
+    handle: str = ""
+    date: str = ""
 
 
 class RelatedOut(Schema):
@@ -170,8 +196,15 @@ class EntryOut(Schema):
     subtitle: str
     body: str
     authors: list[AuthorOut]
+    contributors: list[ContributorOut]
+    guest_byline: str
     image: MediaOut | None
-    embed: EmbedOut | None
+    embed: EmbedOut | None = Field(description="The first of ``embeds`` (null for none).")
+    embeds: list[EmbedOut] = Field(
+        default_factory=list,
+        description="Every embed, in order: post cards (author, handle, text, date), videos "
+        "and link cards. One whose URL is a paragraph of the body on its own shows there.",
+    )
     related: RelatedOut | None
     key_event: bool
     breaking: bool
@@ -183,6 +216,17 @@ class EntryOut(Schema):
     url: str
     anchor: str
     html: str
+
+
+class EntryWrittenOut(EntryOut):
+    """An entry as created or edited, with what the sanitiser changed in the body sent."""
+
+    warnings: list[str] = Field(
+        description="What was removed or changed in the body sent, in words for the writer "
+        "(empty when the body was kept as sent), and any post card that could not be filled "
+        "from its provider (embeds[i]: …); the write succeeded either way.",
+        examples=[["changed <h2> to <h3> (entries use h3 and h4)", "removed style attribute"]],
+    )
 
 
 class EntryPageOut(Schema):

@@ -114,8 +114,16 @@ def _seed_blog(admin: User, content: DemoBlog, now: datetime) -> LiveBlog:
             EntryFields(
                 headline=item.headline,
                 body=item.body_html,
-                author_ids=[author.pk],
+                author_ids=[] if item.guest_byline else [author.pk],
+                guest_byline=item.guest_byline,
                 embed_url=item.embed_url,
+                embed_author=item.embed_author,
+                embed_handle=item.embed_handle,
+                embed_description=item.embed_text,
+                # The post a few minutes before the entry that quotes it.
+                embed_date=(
+                    (moment - timedelta(minutes=12)).isoformat() if item.embed_author else ""
+                ),
                 related_url=item.related_url,
                 related_title=item.related_title,
                 key_event=item.key_event,

@@ -26,9 +26,14 @@ class DemoEntry:
     breaking: bool = False
     pinned: bool = False
     embed_url: str = ""  # optional YouTube / Bluesky / etc. URL with invented ids
+    # A social post's card, as the journalist quotes it (posted a few minutes before the entry).
+    embed_author: str = ""
+    embed_handle: str = ""
+    embed_text: str = ""
     related_url: str = ""  # optional "Full story" link; https://example.com/... only
     related_title: str = ""
     correction_note: str = ""  # optional, shown as "Correction: ..."
+    guest_byline: str = ""  # optional agency byline ("Staff and agencies"): credited instead
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class DemoBlog:
     title: str  # ends with "Live Updates"
     description: str  # standfirst, 1-2 sentences, says it is fictional demo content
     timezone: str  # an IANA zone, e.g. "Europe/London"
-    language: str  # "en"
+    language: str  # "en-gb": its region sets how times and dates read (bulletin.blogs.dates)
     key_points: tuple[str, ...]
     authors: tuple[DemoAuthor, ...]
     entries: tuple[DemoEntry, ...] = field(default_factory=tuple)
@@ -52,7 +57,7 @@ DEMO_BLOG = DemoBlog(
         "organisations and events are all invented."
     ),
     timezone="Europe/London",
-    language="en",
+    language="en-gb",
     key_points=(
         (
             "About 310 homes and businesses in Halloway flooded after the Marine Parade sea wall "
@@ -191,6 +196,7 @@ DEMO_BLOG = DemoBlog(
             time="18:20",
             author="shalvorsen",
             headline="About 4,200 homes without power as gusts reach 81mph",
+            guest_byline="Staff and agencies",
             body_html=(
                 "<p>Wessmoor Power Networks says around 4,200 properties in Halloway and the "
                 "surrounding villages have lost power, mostly because trees have brought down "
@@ -248,6 +254,18 @@ DEMO_BLOG = DemoBlog(
                 "lifeboat crew are searching the harbour area.</p>"
                 "<p>His family have asked us to name him as Callum Tresize. Anyone who has seen "
                 "him is asked to call police on 01632 960 101.</p>"
+                "<p>The coastguard posted this appeal a few minutes ago:</p>"
+                '<p><a href="https://x.com/CaddleCG/status/1864123456789012345">'
+                "https://x.com/CaddleCG/status/1864123456789012345</a></p>"
+                "<p>Police say the harbour area must be kept clear for the search teams.</p>"
+            ),
+            embed_url="https://x.com/CaddleCG/status/1864123456789012345",
+            embed_author="Caddle Coastguard",
+            embed_handle="@CaddleCG",
+            embed_text=(
+                "Search under way in Halloway inner harbour for a man last seen at 19:30. "
+                "Please stay away from the harbour wall and let the teams work.\n\n"
+                "Seen Callum? Call 999 and ask for the coastguard."
             ),
         ),
         DemoEntry(
@@ -298,6 +316,12 @@ DEMO_BLOG = DemoBlog(
                 "team this morning.</p>"
             ),
             embed_url="https://bsky.app/profile/caddlewaterboard.bsky.social/post/3lbq7xk2vmt2d",
+            embed_author="Caddle Estuary Water Board",
+            embed_handle="@caddlewaterboard.bsky.social",
+            embed_text=(
+                "Drone pictures from 07:15 this morning: Quay Street and the harbour car park "
+                "are still under water. Please do not drive through floodwater."
+            ),
         ),
         DemoEntry(
             days_ago=1,
@@ -461,6 +485,7 @@ DEMO_BLOG = DemoBlog(
             time="08:15",
             author="shalvorsen",
             headline="Weather warning lifted for the Caddle estuary",
+            guest_byline="Staff and agencies",
             body_html=(
                 "<p>The Coastal Weather Service has lifted its remaining warning for the estuary, "
                 "two hours earlier than planned. Winds have dropped to a moderate breeze and the "

@@ -19,6 +19,9 @@ SUBTITLE_MAX = 300
 TITLE_MAX = 200
 KEY_POINT_MAX = 280
 MAX_KEY_POINTS = 12
+GUEST_BYLINE_MAX = 200
+CONTRIBUTOR_NAME_MAX = 120
+CONTRIBUTOR_ROLE_MAX = 120
 
 
 class BlogStatus(models.TextChoices):
@@ -113,6 +116,26 @@ class KeyPoint(models.Model):
         return self.text
 
 
+class Contributor(models.Model):
+    """Someone an entry may credit who has no account: a stringer, a guest writer, a
+    correspondent of a partner paper. Each blog's owners keep its list (name, role, photo)."""
+
+    blog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="contributors")
+    name = models.CharField(max_length=CONTRIBUTOR_NAME_MAX)
+    role = models.CharField(max_length=CONTRIBUTOR_ROLE_MAX, blank=True)
+    photo = models.ForeignKey(
+        Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["blog", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EntryStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted for review"
@@ -131,11 +154,16 @@ class Entry(models.Model):
     )
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="entries", blank=True)
+    contributors = models.ManyToManyField(Contributor, related_name="entries", blank=True)
+    # Free text printed after the people: an agency ("Reuters") or "Staff and agencies".
+    guest_byline = models.CharField(max_length=GUEST_BYLINE_MAX, blank=True)
     image = models.ForeignKey(
         Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # {"provider": "youtube", "url": ..., "id": ..., "title": ..., "description": ...}
-    embed = models.JSONField(default=dict, blank=True)
+    # Posts, videos and link cards, in order: each {"provider": "x", "url", "id", "frame_url",
+    # "title", "description", "author", "handle", "date"} (bulletin.blogs.embeds.Embed). One
+    # whose URL is a paragraph of the body on its own shows there; the rest follow the text.
+    embeds = models.JSONField(default=list, blank=True)
     related_url = models.URLField(max_length=1000, blank=True)
     related_title = models.CharField(max_length=300, blank=True)
     is_key_event = models.BooleanField(default=False)
@@ -186,6 +214,12 @@ class Entry(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == EntryStatus.PUBLISHED
+
+    @property
+    def embed(self) -> dict[str, str]:
+        """The first embed ({} for none): what entries held before they could have several,
+        and what the API's ``embed`` and ``embed_*`` fields still mean."""
+        return self.embeds[0] if self.embeds else {}
 
     # is_public as a query filter (the permission rules use it without importing this module).
     PUBLIC: ClassVar[models.Q] = models.Q(status=EntryStatus.PUBLISHED)
@@ -255,6 +289,7 @@ class Activity(models.TextChoices):
     EDITED = "entry.edited", "edited"
     UNPUBLISHED = "entry.unpublished", "unpublished"
     DELETED = "entry.deleted", "deleted"
+    RESTORED = "entry.restored", "restored"
     TAKEN_DOWN = "entry.taken_down", "took down"
     KEY_EVENT_ON = "entry.key_event", "marked as a key event"
     KEY_EVENT_OFF = "entry.not_key_event", "unmarked as a key event"

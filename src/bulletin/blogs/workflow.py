@@ -9,8 +9,12 @@ returns. Roles and what each may do stay in :mod:`bulletin.accounts.permissions`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from django.utils import timezone
+
+from bulletin import config
 from bulletin.accounts.permissions import Action, role_allows
 from bulletin.blogs.models import Entry, EntryStatus
 from bulletin.errors import InvalidState
@@ -38,6 +42,7 @@ class Move(StrEnum):
     PIN = "pin"
     UNPIN = "unpin"
     TAKE_DOWN = "takedown"
+    RESTORE = "restore"
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,27 @@ MOVES: dict[Move, Step] = {
     Move.UNPIN: Step(frozenset({_PUBLISHED}), None, Action.CURATE),
     # Also for deleted entries: a takedown clears what a deletion kept (the revisions' text).
     Move.TAKE_DOWN: Step(frozenset(EntryStatus.values), EntryStatus.DELETED, Action.TAKE_DOWN),
+    # Back to the status it had before it was deleted (a published entry is published again),
+    # for DESK_RESTORE_DAYS after the deletion; never after a takedown (restore_window below).
+    Move.RESTORE: Step(frozenset({EntryStatus.DELETED}), None, Action.PUBLISH),
 }
+
+
+def restore_deadline(entry: Entry) -> datetime | None:
+    """Until when a deleted entry may be restored (None: never, or not deleted).
+
+    A deleted entry changes no more (no move but restore and takedown starts from deleted),
+    so its ``updated_at`` is when it was deleted.
+    """
+    days = config.current.DESK_RESTORE_DAYS
+    if entry.status != EntryStatus.DELETED or entry.taken_down_at is not None or days <= 0:
+        return None
+    return entry.updated_at + timedelta(days=days)
+
+
+def _restorable(entry: Entry) -> bool:
+    deadline = restore_deadline(entry)
+    return deadline is not None and timezone.now() < deadline
 
 
 def permitted(role: str | None, user_id: int | None, entry: Entry, move: Move) -> bool:
@@ -86,6 +111,8 @@ def possible(entry: Entry, move: Move) -> bool:
     """Whether the entry's status allows the move (whoever asks)."""
     if move == Move.TAKE_DOWN and entry.taken_down_at is not None:
         return False
+    if move == Move.RESTORE:
+        return _restorable(entry)
     return entry.status in MOVES[move].sources
 
 
@@ -94,6 +121,8 @@ def refusal(entry: Entry, move: Move) -> InvalidState:
     step = MOVES[move]
     if move == Move.TAKE_DOWN:
         return InvalidState(f"entry {entry.pk} was already taken down")
+    if move == Move.RESTORE:
+        return _restore_refusal(entry)
     if move in {Move.PIN, Move.UNPIN}:
         return InvalidState(
             f"only a published entry can be pinned, entry {entry.pk} is {entry.status}"
@@ -103,6 +132,22 @@ def refusal(entry: Entry, move: Move) -> InvalidState:
     return InvalidState(
         f"entry {entry.pk} can become {step.target} only from "
         f"{' or '.join(sorted(step.sources))}, it is {entry.status}"
+    )
+
+
+def _restore_refusal(entry: Entry) -> InvalidState:
+    if entry.taken_down_at is not None:
+        return InvalidState(f"entry {entry.pk} was taken down: a takedown cannot be undone")
+    if entry.status != EntryStatus.DELETED:
+        return InvalidState(
+            f"only a deleted entry can be restored, entry {entry.pk} is {entry.status}"
+        )
+    days = config.current.DESK_RESTORE_DAYS
+    if days <= 0:
+        return InvalidState("deleted entries cannot be restored on this site (DESK_RESTORE_DAYS=0)")
+    return InvalidState(
+        f"entry {entry.pk} was deleted on {entry.updated_at:%Y-%m-%d %H:%M} UTC: deleted "
+        f"entries can be restored for {days} days only"
     )
 
 

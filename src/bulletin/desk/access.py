@@ -47,6 +47,7 @@ class Desk:
     may_run_coverage: bool
     may_configure: bool
     may_manage_members: bool
+    may_manage_contributors: bool
 
 
 def desk_for(request: HttpRequest, slug: str) -> Desk:
@@ -69,6 +70,7 @@ def desk_for(request: HttpRequest, slug: str) -> Desk:
         may_run_coverage=role_allows(role, Action.RUN_COVERAGE),
         may_configure=role_allows(role, Action.CONFIGURE),
         may_manage_members=role_allows(role, Action.MANAGE_MEMBERS),
+        may_manage_contributors=role_allows(role, Action.MANAGE_CONTRIBUTORS),
     )
 
 

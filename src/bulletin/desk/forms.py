@@ -6,6 +6,7 @@ time zone, id lists); the field models check the values, with the API's messages
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.http import QueryDict
 from django.utils import timezone
 
+from bulletin.blogs.embeds import CARD_FIELDS
 from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.fields.blogs import PLAIN_BLOG_FIELDS
 from bulletin.blogs.fields.kinds import is_time_zone
@@ -24,10 +26,14 @@ from bulletin.numbers import whole_number
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 ENTRY_ACTIONS = ("publish", "draft", "submit", "schedule")
 # Every text field of an entry's model is an input of the same name in the composer and the
-# edit form: a new text field is read here without an edit.
+# edit form: a new text field is read here without an edit. The embed_* inputs are the rows of
+# the embeds list instead (several inputs of each name, read by embed_rows).
 ENTRY_TEXT_FIELDS = tuple(
-    name for name, info in EntryFields.model_fields.items() if info.annotation is str
+    name
+    for name, info in EntryFields.model_fields.items()
+    if info.annotation is str and not name.startswith("embed_")
 )
+EMBED_INPUTS = ("url", *CARD_FIELDS)
 
 
 def parse_local_time(name: str, raw: str, zone_name: str) -> datetime | None:
@@ -104,7 +110,12 @@ class EntryForm:
 
 
 def read_entry_form(
-    post: QueryDict, blog: LiveBlog, *, editing: bool = False, may_flag: bool = True
+    post: QueryDict,
+    blog: LiveBlog,
+    *,
+    editing: bool = False,
+    may_flag: bool = True,
+    current: Entry | None = None,
 ) -> EntryForm:
     """Read the composer (or the edit form); raises ValidationFailed on a malformed post.
 
@@ -125,9 +136,18 @@ def read_entry_form(
         if may_flag or flag in post:
             given[flag] = post.get(flag) == "on"
     authors = post.getlist("authors")
-    if authors:
+    # ``bylines``: the form showed the byline choices, so nothing ticked means nobody (an
+    # entry credited only to a guest byline); without it, the writer is credited.
+    if authors or post.get("bylines"):
         given["author_ids"] = _ids("authors", authors)
-    if "display_at" in post:
+    contributors = post.getlist("contributors")
+    if contributors or post.get("bylines"):
+        given["contributor_ids"] = _ids("contributors", contributors)
+    if "embed_url" in post:  # a form with the embed rows: they are the whole list
+        given["embeds"] = embed_rows(post)
+    # The input shows whole minutes: sent back as shown, it leaves the time (seconds and all).
+    shown_before = local_input_value(current.display_at, blog.timezone) if current else None
+    if "display_at" in post and post.get("display_at", "").strip() != shown_before:
         # Editors may correct the time readers see; empty keeps the publication time.
         shown = parse_local_time("display_at", post.get("display_at", ""), blog.timezone)
         if shown is not None:
@@ -141,7 +161,7 @@ def read_entry_form(
         )
     correction = post.get("correction_note") if editing else None
     return EntryForm(
-        fields=EntryFields.read(given),
+        fields=_entry_fields(given),
         action=action,
         image_id=image_id,
         image=ImageWords(
@@ -156,10 +176,39 @@ def read_entry_form(
     )
 
 
+def _entry_fields(given: dict[str, Any]) -> EntryFields:
+    """The field model of a form post; a refused embed row is named by its inputs' names
+    (``embeds[1].url`` → ``embed_url``) so that the form marks the input, the message still
+    saying which row."""
+    try:
+        return EntryFields.read(given)
+    except ValidationFailed as refused:
+        fields: dict[str, str] = {}
+        for name, problem in refused.fields.items():
+            fields.setdefault(re.sub(r"^embeds\[\d+\]\.", "embed_", name), problem)
+        raise ValidationFailed(refused.message, fields=fields) from None
+
+
+def embed_rows(post: QueryDict) -> list[dict[str, str]]:
+    """The embed rows of a form post, in order; a row left wholly empty is no embed."""
+    columns = {name: post.getlist(f"embed_{name}") for name in EMBED_INPUTS}
+    count = max(len(values) for values in columns.values())
+    rows = [
+        {name: values[index] if index < len(values) else "" for name, values in columns.items()}
+        for index in range(count)
+    ]
+    return [row for row in rows if any(value.strip() for value in row.values())]
+
+
+def embed_form_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows the form shows: the embeds, then one empty row to add another."""
+    shown = [{name: row.get(name, "") for name in EMBED_INPUTS} for row in rows]
+    return [*shown, dict.fromkeys(EMBED_INPUTS, "")]
+
+
 def entry_form_values(entry: Entry) -> dict[str, Any]:
     """What the edit form shows for a saved entry."""
     image = entry.image
-    embed = entry.embed or {}
     return {
         "headline": entry.headline,
         "subtitle": entry.subtitle,
@@ -168,11 +217,11 @@ def entry_form_values(entry: Entry) -> dict[str, Any]:
         "image_alt": image.alt if image else "",
         "image_caption": image.caption if image else "",
         "image_credit": image.credit if image else "",
-        "embed_url": embed.get("url", ""),
-        "embed_title": embed.get("title", ""),
-        "embed_description": embed.get("description", ""),
+        "embeds": embed_form_rows(entry.embeds),
         "related_url": entry.related_url,
         "related_title": entry.related_title,
+        "guest_byline": entry.guest_byline,
+        "contributors": [str(pk) for pk in entry.contributors.values_list("pk", flat=True)],
         "key_event": "on" if entry.is_key_event else "",
         "breaking": "on" if entry.is_breaking else "",
         "display_at": local_input_value(entry.display_at, entry.blog.timezone),

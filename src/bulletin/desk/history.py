@@ -14,17 +14,29 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bulletin.accounts.models import User
-from bulletin.blogs.models import Activity, Change, Entry, EntryRevision, LiveBlog, Media
+from bulletin.blogs.models import (
+    Activity,
+    Change,
+    Contributor,
+    Entry,
+    EntryRevision,
+    LiveBlog,
+    Media,
+)
 from bulletin.blogs.rendering import entry_json, render_entry_html
 from bulletin.blogs.sanitize import plain_text
+from bulletin.blogs.workflow import Move, possible, restore_deadline
 
 ACTIVITY_PAGE = 100
 
 # The revision's ``data`` keys the history names, in the order it lists them.
 DATA_LABELS = {
     "authors": "Authors",
+    "contributors": "Contributors",
+    "guest_byline": "Guest byline",
     "image_id": "Image",
-    "embed": "Embed",
+    "embed": "Embed",  # revisions saved before entries had several
+    "embeds": "Embeds",
     "related_url": "Related story link",
     "related_title": "Related story title",
     "key_event": "Key event",
@@ -131,13 +143,16 @@ def revision_html(entry: Entry, number: int) -> str | None:
     then.headline, then.body, then.revision = revision.headline, revision.body, number
     then.related_url = data.get("related_url") or ""
     then.related_title = data.get("related_title") or ""
-    then.embed = data.get("embed") or {}
+    older = data.get("embed")  # a revision saved before entries had several embeds
+    then.embeds = data.get("embeds", [older] if older else [])
     then.is_key_event = bool(data.get("key_event"))
     then.is_breaking = bool(data.get("breaking"))
     image_id = data.get("image_id")
     then.image = Media.objects.filter(pk=image_id).first() if image_id else None
     authors = list(User.objects.filter(pk__in=data.get("authors") or []))
-    return render_entry_html(then, entry_json(then, authors=authors))
+    then.guest_byline = data.get("guest_byline") or ""
+    contributors = list(Contributor.objects.filter(pk__in=data.get("contributors") or []))
+    return render_entry_html(then, entry_json(then, authors=authors, contributors=contributors))
 
 
 @dataclass
@@ -151,6 +166,8 @@ class ActivityRow:
     public: bool
     # Why an entry was taken down (on the takedown's row only).
     reason: str = ""
+    # Until when the deleted entry may still be restored (on its deletion's row; None: not).
+    restorable_until: datetime | None = None
 
 
 def activity_log(
@@ -167,8 +184,17 @@ def activity_log(
     if before is not None:
         changes = changes.filter(seq__lt=before)
     rows = []
+    offered: set[int] = set()  # entries whose Restore is shown: on their latest deletion only
     for change in changes.order_by("-seq")[:ACTIVITY_PAGE]:
         entry = change.entry
+        restorable = (
+            entry is not None
+            and entry.pk not in offered
+            and change.action == Activity.DELETED
+            and possible(entry, Move.RESTORE)
+        )
+        if restorable:
+            offered.add(entry.pk)  # type: ignore[union-attr]
         rows.append(
             ActivityRow(
                 seq=change.seq,
@@ -183,6 +209,7 @@ def activity_log(
                     if entry is not None and change.action == Activity.TAKEN_DOWN
                     else ""
                 ),
+                restorable_until=restore_deadline(entry) if restorable and entry else None,
             )
         )
     return rows

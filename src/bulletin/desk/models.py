@@ -25,3 +25,31 @@ class Editing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} editing {self.entry_id} until {self.until:%H:%M:%S}"
+
+
+class EntryDraft(models.Model):
+    """The words in one person's composer, kept on the server as they type (autosave).
+
+    One per person and blog: the composer of ``author`` reloads it, on any device, and editors
+    may open it. ``version`` goes up by one at every save, so a save made from an older copy
+    (another window, a colleague) is refused instead of overwriting what it never saw.
+    Readers never see a draft: no change row, no page, no feed.
+    """
+
+    blog = models.ForeignKey("blogs.LiveBlog", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The composer's inputs by name, each a list of values (a form may repeat a name).
+    values = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1)
+    saved_at = models.DateTimeField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "author"], name="one_composer_draft_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.author_id} on {self.blog_id} v{self.version}"

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from bulletin.desk.views import blogs, entries, live, takedown
+from bulletin.desk.views import blogs, contributors, drafts, entries, live, takedown
 
 urlpatterns = [
     path("", blogs.blog_list, name="desk"),
@@ -14,10 +14,13 @@ urlpatterns = [
     path("<slug:slug>/status/<str:change>", blogs.blog_status, name="desk-status"),
     path("<slug:slug>/key-points", blogs.key_points, name="desk-key-points"),
     path("<slug:slug>/members", blogs.members, name="desk-members"),
+    path("<slug:slug>/contributors", contributors.contributors, name="desk-contributors"),
     path("<slug:slug>/activity", blogs.activity, name="desk-activity"),
     path("<slug:slug>/entries", entries.compose, name="desk-compose"),
+    path("<slug:slug>/bulk", entries.bulk, name="desk-bulk"),
     path("<slug:slug>/preview", entries.preview, name="desk-preview"),
     path("<slug:slug>/images", entries.upload_image, name="desk-images"),
+    path("<slug:slug>/drafts/<int:author_id>", drafts.draft, name="desk-draft"),
     path("<slug:slug>/entries/<int:entry_id>/edit", entries.edit_entry, name="desk-edit"),
     path("<slug:slug>/entries/<int:entry_id>/history", entries.history, name="desk-history"),
     path("<slug:slug>/entries/<int:entry_id>/editing", entries.editing, name="desk-editing"),

@@ -11,3 +11,10 @@ class ReaderConfig(AppConfig):
         from bulletin.reader.cache import forget_committed_change
 
         change_committed.connect(forget_committed_change, dispatch_uid="bulletin.reader")
+        change_committed.connect(_forget_home, dispatch_uid="bulletin.reader.home")
+
+
+def _forget_home(sender: object, **_kwargs: object) -> None:
+    from bulletin.reader import home
+
+    home.forget()

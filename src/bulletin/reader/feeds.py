@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.html import escape, format_html
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from feedgen.feed import FeedGenerator
 
+from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog
-from bulletin.blogs.rendering import iso
-from bulletin.links import absolute_reverse
+from bulletin.blogs.rendering import byline_of, entry_json, iso, render_entry_html
+from bulletin.links import absolute_reverse, absolute_url
 from bulletin.reader.seo import excerpt, media_url, publisher_name
 
 FEED_ENTRIES = 50
@@ -40,6 +40,10 @@ _TYPES: dict[FeedKind, str] = {
 
 # XML 1.0 cannot carry most control characters, and lxml refuses the whole document if one of
 # them slips into a headline or a byline; they carry no meaning, so they are dropped.
+# src, href and srcset values that start at the site's root ("/media/…", "/live/…").
+_RELATIVE = re.compile(r'((?:src|href)=")(/[^/"][^"]*)')
+_SRCSET = re.compile(r'srcset="[^"]*"')
+_RELATIVE_IN_SRCSET = re.compile(r'((?:^|"|,\s*))(/[^/\s"][^\s"]*)')
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -64,8 +68,8 @@ def feed_entries(blog: LiveBlog, key_events_only: bool = False) -> list[Entry]:
         entries = entries.filter(is_key_event=True)
     return list(
         entries.order_by("-display_at", "-id")
-        .select_related("image")
-        .prefetch_related("authors")[:FEED_ENTRIES]
+        .select_related("blog", "image")
+        .prefetch_related("authors", "contributors__photo")[:FEED_ENTRIES]
     )
 
 
@@ -96,20 +100,17 @@ def _feed_title(blog: LiveBlog, key_events_only: bool) -> str:
         return gettext("%(title)s: key events") % {"title": blog.title}
 
 
-def _figure(blog: LiveBlog, entry: Entry) -> str:
-    image = entry.image
-    if image is None:
-        return ""
-    size = format_html(' width="{}" height="{}"', image.width, image.height) if image.width else ""
-    credit = ""
-    if image.credit:
-        with translation.override(blog.language):
-            credit = gettext("Photograph: %(credit)s") % {"credit": image.credit}
-    words = " ".join(part for part in (image.caption, credit) if part)
-    caption = format_html("<figcaption>{}</figcaption>", words) if words else ""
-    return format_html(
-        '<figure><img src="{}" alt="{}"{}>{}</figure>', media_url(image), image.alt, size, caption
-    )
+def _content(entry: Entry) -> str:
+    """The entry as every other view shows it (blogs/rendering.py: text, image, embeds as
+    links, the "Full story" link, the correction), with absolute addresses: a feed reader
+    resolves a relative one against the feed's host, or not at all."""
+    html = render_entry_html(entry, feed=True)
+    html = _SRCSET.sub(lambda found: _RELATIVE_IN_SRCSET.sub(_absolute, found.group(0)), html)
+    return _RELATIVE.sub(lambda found: found.group(1) + absolute_url(found.group(2)), html)
+
+
+def _absolute(found: re.Match[str]) -> str:
+    return found.group(1) + absolute_url(found.group(2))
 
 
 def _item(blog: LiveBlog, entry: Entry) -> _Item:
@@ -118,16 +119,16 @@ def _item(blog: LiveBlog, entry: Entry) -> _Item:
     summary = entry.subtitle or excerpt(entry.body, SUMMARY_CHARS)
     title = entry.headline or excerpt(entry.body, TITLE_CHARS)
     if not title:  # an entry that is only an image: name it by its time, as the page does
-        title = timezone.localtime(published, ZoneInfo(blog.timezone)).strftime("%H:%M")
+        title = time_label(published, blog.timezone, blog.language)
     return _Item(
         id=_tag(blog, f"/e/{entry.pk}"),
         url=absolute_reverse("reader:entry", blog.slug, entry.pk),
         title=title,
-        content_html=entry.body + _figure(blog, entry),
+        content_html=_content(entry),
         summary=summary,
         published=published,
         modified=max(entry.edited_at, published) if entry.edited_at else published,
-        authors=[author.byline for author in sorted(entry.authors.all(), key=lambda a: a.pk)],
+        authors=[person["name"] for person in byline_of(entry_json(entry))],
         image_url=media_url(entry.image),
         key_event=entry.is_key_event,
     )

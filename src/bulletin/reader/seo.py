@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import to_locale
 
 from bulletin import config
+from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog, Media
 from bulletin.blogs.rendering import entry_anchor, iso
 from bulletin.blogs.sanitize import plain_text
@@ -80,24 +81,71 @@ def _organization() -> dict[str, str]:
     return {"@type": "Organization", "name": publisher_name()}
 
 
+def publisher() -> dict[str, Any]:
+    """The newsroom as search engines want it: name, home page and logo (settings)."""
+    settings_now = config.current
+    data: dict[str, Any] = {
+        **_organization(),
+        "url": absolute_url(settings_now.PUBLISHER_URL or "/"),
+    }
+    if settings_now.PUBLISHER_LOGO_URL:
+        data["logo"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(settings_now.PUBLISHER_LOGO_URL),
+        }
+    return data
+
+
 def _bylines(entry: Entry) -> list[str]:
-    return [author.byline for author in sorted(entry.authors.all(), key=lambda a: a.pk)]
+    users = [author.byline for author in sorted(entry.authors.all(), key=lambda a: a.pk)]
+    profiles = [person.name for person in sorted(entry.contributors.all(), key=lambda p: p.pk)]
+    return users + profiles
+
+
+def _authors(entry: Entry) -> list[dict[str, str]]:
+    # A guest byline is most often an agency ("Reuters", "Staff and agencies").
+    guest = [{"@type": "Organization", "name": entry.guest_byline}] if entry.guest_byline else []
+    return _person_list(_bylines(entry)) + guest
+
+
+def _words_of(entry: Entry) -> str:
+    """What the entry says in words: its text, else its standfirst, else the words of its
+    embeds, its "Full story" link or its image (an update that is only a video still gives
+    search engines a body); the caller falls back on the headline."""
+    body = text_of(entry.body) or entry.subtitle
+    if body:
+        return body
+    for embed in entry.embeds:
+        words = " ".join(str(embed[part]) for part in ("title", "description") if embed.get(part))
+        if words:
+            return words
+    if entry.related_title:
+        return entry.related_title
+    image = entry.image
+    return (image.caption or image.alt) if image is not None else ""
 
 
 def _blog_posting(entry: Entry, page_url: str) -> dict[str, Any]:
     shown_at = entry.display_at or entry.published_at or entry.created_at
     modified = max(entry.edited_at, shown_at) if entry.edited_at else shown_at
-    people = _person_list(_bylines(entry))
-    body = text_of(entry.body)
+    people = _authors(entry)
+    body = _words_of(entry)
+    # Search engines want a headline and a body on every update: an update without words is
+    # named by its time, as a feed names it ("14:39 GMT").
+    headline = (
+        entry.headline
+        or clip(body, HEADLINE_CHARS)
+        or time_label(shown_at, entry.blog.timezone, entry.blog.language)
+    )
     posting: dict[str, Any] = {
         "@type": "BlogPosting",
-        "headline": entry.headline or clip(body, HEADLINE_CHARS) or None,
+        "headline": headline,
         "description": entry.subtitle,
         "url": f"{page_url}#{entry_anchor(entry)}",
         "datePublished": iso(shown_at),
         "dateModified": iso(modified),
         "author": people or _organization(),
-        "articleBody": clip(body, ARTICLE_BODY_CHARS),
+        "articleBody": clip(body, ARTICLE_BODY_CHARS) or headline,
     }
     image = media_url(entry.image)
     if image:
@@ -106,9 +154,17 @@ def _blog_posting(entry: Entry, page_url: str) -> dict[str, Any]:
     return {key: value for key, value in posting.items() if value not in (None, "")}
 
 
-def live_blog_posting(blog: LiveBlog, entries: Iterable[Entry], *, page_url: str) -> dict[str, Any]:
-    """The schema.org LiveBlogPosting of a page showing ``entries`` of ``blog``."""
+def live_blog_posting(
+    blog: LiveBlog, entries: Iterable[Entry], *, page_url: str, live_url: str | None = None
+) -> dict[str, Any]:
+    """The schema.org LiveBlogPosting of a page showing ``entries`` of ``blog``.
+
+    ``page_url`` is the page's canonical address (the live page, or an entry's permalink);
+    each update's ``url`` is its place on the live page (``live_url#entry-N``), where it is
+    read in the running coverage, whichever page carries the markup.
+    """
     entries = list(entries)
+    live_url = live_url or page_url
     started = blog.coverage_start or blog.created_at
     people = _person_list(name for entry in entries for name in _bylines(entry))
     data: dict[str, Any] = {
@@ -123,7 +179,7 @@ def live_blog_posting(blog: LiveBlog, entries: Iterable[Entry], *, page_url: str
         "dateModified": iso(blog.updated_at),
         "coverageStartTime": iso(started),
         "inLanguage": blog.language,
-        "publisher": _organization(),
+        "publisher": publisher(),
         "author": people or _organization(),
     }
     if blog.description:
@@ -133,7 +189,7 @@ def live_blog_posting(blog: LiveBlog, entries: Iterable[Entry], *, page_url: str
         data["image"] = cover
     if blog.status in {BlogStatus.ENDED, BlogStatus.ARCHIVED}:
         data["coverageEndTime"] = iso(blog.coverage_end or blog.updated_at)
-    data["liveBlogUpdate"] = [_blog_posting(entry, page_url) for entry in entries]
+    data["liveBlogUpdate"] = [_blog_posting(entry, live_url) for entry in entries]
     return data
 
 

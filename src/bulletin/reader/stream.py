@@ -41,7 +41,9 @@ def page(
     """
     # Whole entries: the page's search-engine markup needs bodies, authors and images.
     entries = (
-        Entry.objects.filter(_published(blog)).select_related("image").prefetch_related("authors")
+        Entry.objects.filter(_published(blog))
+        .select_related("image")
+        .prefetch_related("authors", "contributors")
     )
     if before is not None:
         moment = before.display_at
@@ -78,6 +80,6 @@ def published_entry(blog: LiveBlog, entry_id: int) -> Entry | None:
     return (
         Entry.objects.filter(_published(blog), pk=entry_id)
         .select_related("image")
-        .prefetch_related("authors")
+        .prefetch_related("authors", "contributors")
         .first()
     )

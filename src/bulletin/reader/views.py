@@ -11,9 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,19 +26,40 @@ from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.static import serve as serve_file
 
-from bulletin import security, surrogate
+from bulletin import config, security, surrogate
+from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
 from bulletin.blogs.rendering import blog_json
-from bulletin.links import absolute_reverse, absolute_url
+from bulletin.error_responses import error_response
+from bulletin.errors import ValidationFailed
+from bulletin.links import absolute_url
 from bulletin.numbers import MAX_ID, describe, whole_number
-from bulletin.reader import feeds, seo, stream
+from bulletin.reader import embedding, feeds, seo, stream
+from bulletin.reader import home as home_index
 from bulletin.reader.cache import BlogHead, live_etag, live_page_key, pages
+from bulletin.reader.catch_up import summary as catch_up_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    blogs = LiveBlog.objects.exclude(status=BlogStatus.DRAFT).order_by("-updated_at")[:50]
-    return render(request, "reader/home.html", {"blogs": blogs})
+    """The newsroom's index of live and recent blogs (reader/home.py), cached like the rest."""
+    fingerprint = home_index.fingerprint()
+    etag = f'"home-{fingerprint}"'
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return HttpResponse(status=304, headers=headers)
+    body = pages().page(("home", fingerprint), _render_home)
+    return HttpResponse(body, content_type="text/html; charset=utf-8", headers=headers)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site's icon at the address browsers try by themselves."""
+    return HttpResponsePermanentRedirect(static("reader/favicon.svg"))
+
+
+def _render_home() -> bytes:
+    context = {"index": home_index.index(), "newsroom": config.current.PUBLISHER_NAME}
+    return render_to_string("reader/home.html", context).encode()
 
 
 def _cached_response(
@@ -85,13 +111,18 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @xframe_options_exempt
 def embed_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The live blog made to sit in an iframe on another site (see the embed snippet)."""
+    """The live blog made to sit in an iframe on another site (see the embed snippet);
+    ``?limit=N`` makes it the compact widget of the latest N entries (reader/embedding.py)."""
     head = _head(slug)
+    try:
+        options = embedding.options_from(request.GET)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc).encode())
     response = _cached_response(
         request,
-        f'"{head.seq}-embed"',
-        lambda: _render_live(head, None, embedded=True),
-        ("embed", head.id, head.seq),
+        f'"{head.seq}-embed{options.etag_suffix}"',
+        lambda: _render_live(head, None, embedded=True, embed=options),
+        ("embed", head.id, head.seq, *options.cache_key),
         surrogate.keys_for(head.id),
     )
     # The pages' policy (django-csp), with the sites allowed to frame this one.
@@ -110,18 +141,53 @@ def entry_page(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     )
 
 
+def catch_up(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a returning reader missed since the seq their browser remembers (catch_up.py)."""
+    head = _head(slug)
+    raw = request.GET.get("since", "")
+    since = whole_number(raw, limit=MAX_ID)
+    if since is None:
+        got = describe(raw)
+        return error_response(
+            ValidationFailed.on("since", f"must be a seq of this blog (ASCII digits), got {got}")
+        )
+    since = min(since, head.seq)  # a seq from before a restore: nothing is new
+    etag = f'"{head.seq}-c{since}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": FEED_CACHE_CONTROL,
+        **surrogate.headers(surrogate.keys_for(head.id)),
+    }
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return HttpResponse(status=304, headers=headers)
+    body = pages().page(
+        ("catch-up", head.id, head.seq, since),
+        lambda: json.dumps(catch_up_summary(_blog(head), since)).encode(),
+    )
+    return HttpResponse(body, content_type="application/json", headers=headers)
+
+
 def _blog(head: BlogHead) -> LiveBlog:
     return LiveBlog.objects.select_related("pinned_entry", "cover_image").get(pk=head.id)
 
 
-def _render_live(head: BlogHead, before: int | None, *, embedded: bool = False) -> bytes:
+def _render_live(
+    head: BlogHead,
+    before: int | None,
+    *,
+    embedded: bool = False,
+    embed: embedding.EmbedOptions | None = None,
+) -> bytes:
     blog = _blog(head)
     anchor = None
     if before is not None:
         anchor = stream.published_entry(blog, before)
         if anchor is None:
             raise Http404(f"no entry {before} in this live blog")
-    shown = stream.page(blog, anchor)
+    if embed is not None and embed.limit is not None:
+        shown = embedding.compact_page(blog, embed.limit)
+    else:
+        shown = stream.page(blog, anchor)
     return _render(
         blog,
         shown,
@@ -129,6 +195,7 @@ def _render_live(head: BlogHead, before: int | None, *, embedded: bool = False) 
         entry=None,
         older_page=before is not None,
         embedded=embedded,
+        embed=embed,
     )
 
 
@@ -150,6 +217,7 @@ def _render(
     entry: Entry | None,
     older_page: bool,
     embedded: bool = False,
+    embed: embedding.EmbedOptions | None = None,
     static_copy: bool = False,
 ) -> bytes:
     zone = ZoneInfo(blog.timezone)
@@ -172,14 +240,22 @@ def _render(
         "description": description,
         "canonical": absolute_url(page_path),
         "updated_at": timezone.localtime(blog.updated_at, zone),
+        "updated_label": time_label(blog.updated_at, blog.timezone, blog.language),
         "live": blog.status == BlogStatus.LIVE,
         "events_url": f"{reverse('reader:events', args=[blog.slug])}?since={blog.seq}",
         "changes_url": reverse("reader:changes", args=[blog.slug]),
         "embedded": embedded,
+        "embed_options": embed or embedding.EmbedOptions(),
         "static_copy": static_copy,
-        "embed_snippet": _embed_snippet(blog),
+        "embed_snippet": embedding.snippet(blog),
+        "compact_embed_snippet": embedding.snippet(blog, embedding.SUGGESTED_LIMIT),
         "json_ld": seo.json_ld_script(
-            seo.live_blog_posting(blog, shown.entries, page_url=absolute_url(page_path))
+            seo.live_blog_posting(
+                blog,
+                shown.entries,
+                page_url=absolute_url(page_path),
+                live_url=absolute_url(reverse("reader:live", args=[blog.slug])),
+            )
         ),
         "open_graph": [
             (name, content, name.startswith("twitter:"))
@@ -256,13 +332,6 @@ def _render_feed(head: BlogHead, kind: str, key_events: bool) -> bytes:
             return feeds.rss(blog, entries, key_events_only=key_events)
         data = feeds.json_feed(blog, entries, key_events_only=key_events)
         return json.dumps(data, ensure_ascii=False).encode()
-
-
-def _embed_snippet(blog: LiveBlog) -> str:
-    """What a newsroom pastes into an article page to show this live blog there."""
-    page = absolute_reverse("reader:embed", blog.slug)
-    script = absolute_url(static("reader/embed.js"))
-    return f'<div data-bulletin-embed="{page}"></div>\n<script src="{script}" async></script>'
 
 
 def answered_by_edge(request: HttpRequest, slug: str) -> HttpResponse:

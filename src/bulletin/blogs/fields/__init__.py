@@ -16,6 +16,7 @@ from bulletin.blogs.fields.blogs import (
     NewBlog,
     plain_blog_fields,
 )
+from bulletin.blogs.fields.contributors import ContributorFields, NewContributor
 from bulletin.blogs.fields.entries import (
     EntryCreate,
     EntryEdit,
@@ -31,6 +32,7 @@ from bulletin.blogs.fields.kinds import RESERVED_SLUGS
 __all__ = [
     "RESERVED_SLUGS",
     "BlogFields",
+    "ContributorFields",
     "EntryCreate",
     "EntryEdit",
     "EntryFields",
@@ -41,6 +43,7 @@ __all__ = [
     "KeyPoint",
     "KeyPoints",
     "NewBlog",
+    "NewContributor",
     "NewEntryStatus",
     "Schedule",
     "Takedown",

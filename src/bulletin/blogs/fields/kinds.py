@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from typing import Annotated, Any
@@ -21,7 +21,11 @@ from django.conf import settings
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from bulletin import config
+from bulletin.blogs.dates import is_known_locale
 from bulletin.blogs.models import (
+    CONTRIBUTOR_NAME_MAX,
+    CONTRIBUTOR_ROLE_MAX,
+    GUEST_BYLINE_MAX,
     HEADLINE_MAX,
     KEY_POINT_MAX,
     SLUG_PATTERN,
@@ -38,12 +42,16 @@ CORRECTION_MAX = 1000
 TAKEDOWN_REASON_MAX = 1000
 RELATED_TITLE_MAX = 300
 EMBED_TITLE_MAX = 300
-EMBED_DESCRIPTION_MAX = 1000
+EMBED_DESCRIPTION_MAX = 3000  # a quoted post's text (Instagram captions run to 2,200)
+EMBED_AUTHOR_MAX = 200
+EMBED_HANDLE_MAX = 100
+POST_DATE_MAX = 40
 URL_MAX = 1000
 SLUG_MAX = 100
 LANGUAGE_MAX = 16
 ZONE_MAX = 64
 MAX_AUTHORS = 10
+MAX_CONTRIBUTORS = 10
 ALT_MAX = 500
 CAPTION_MAX = 1000
 CREDIT_MAX = 300
@@ -133,6 +141,44 @@ def _link(value: Any) -> Any:
     return value
 
 
+def _lines(value: Any) -> Any:
+    """Text of a few lines (a quoted post): each line cleaned like a one-line field, at most
+    one empty line between paragraphs."""
+    if not isinstance(value, str):
+        return value
+    lines = [_one_line(line) for line in value.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _post_date(value: Any) -> Any:
+    """When a post was made: a date (2026-01-27) or a date and time with its offset, kept as
+    ISO 8601 (times in UTC); empty when unknown."""
+    if isinstance(value, date):  # a datetime is a date too
+        value = value.isoformat()
+    if not isinstance(value, str):
+        return value
+    value = _at_most(POST_DATE_MAX, value.strip())
+    if not value:
+        return ""
+    expected = "must be a date like 2026-01-27 or a date and time like 2026-01-27T14:32:00Z"
+    try:
+        if len(value) <= len("2026-01-27"):
+            day = date.fromisoformat(value)
+            moment = None
+        else:
+            moment = datetime.fromisoformat(value)
+            day = moment.date()
+    except ValueError:
+        raise ValueError(f"{expected}, got {value[:40]!r}") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}, got {value!r}")
+    if moment is None:
+        return day.isoformat()
+    if moment.tzinfo is None:
+        raise ValueError(f"{expected} (a time needs its offset), got {value[:40]!r}")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _moment(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError(
@@ -176,10 +222,19 @@ def is_time_zone(name: str) -> bool:
 
 
 def _language(value: Any) -> Any:
+    # A language the site can translate into, with or without a region: the region picks the
+    # conventions for times and dates ("en-us" 2:39 PM and January 27, "en-gb" 14:39 and
+    # 27 January; bulletin.blogs.dates). Stored lowercase, as Django writes language codes.
+    if not isinstance(value, str):
+        return value
+    tag = _at_most(LANGUAGE_MAX, value).strip().replace("_", "-").lower()
     languages = {code for code, _name in settings.LANGUAGES}
-    if isinstance(value, str) and _at_most(LANGUAGE_MAX, value) not in languages:
-        raise ValueError(f"must be a language code such as en, de or fr, got {value[:20]!r}")
-    return value
+    base = tag.split("-")[0]
+    if (tag not in languages and base not in languages) or not is_known_locale(tag):
+        raise ValueError(
+            f"must be a language code such as en, en-us, en-gb, de or fr, got {value[:20]!r}"
+        )
+    return tag
 
 
 def one_of(choices: type[Enum]) -> BeforeValidator:
@@ -217,9 +272,63 @@ Subtitle = Annotated[
 RelatedTitle = Annotated[str, Field(max_length=RELATED_TITLE_MAX), BeforeValidator(_one_line)]
 EmbedTitle = Annotated[str, Field(max_length=EMBED_TITLE_MAX), BeforeValidator(_one_line)]
 EmbedDescription = Annotated[
-    str, Field(max_length=EMBED_DESCRIPTION_MAX), BeforeValidator(_one_line)
+    str,
+    Field(
+        max_length=EMBED_DESCRIPTION_MAX,
+        description="A post's text as quoted (line breaks kept), or a link card's description.",
+    ),
+    BeforeValidator(_lines),
 ]
+EmbedAuthor = Annotated[
+    str,
+    Field(max_length=EMBED_AUTHOR_MAX, description="The post's author, as named on it."),
+    BeforeValidator(_one_line),
+]
+EmbedHandle = Annotated[
+    str,
+    Field(
+        max_length=EMBED_HANDLE_MAX, description="The author's account name, e.g. @hmcoastguard."
+    ),
+    BeforeValidator(_one_line),
+]
+PostDate = Annotated[
+    str,
+    Field(
+        max_length=POST_DATE_MAX,
+        description="When the post was made: 2026-01-27 or 2026-01-27T14:32:00Z (or empty).",
+    ),
+    BeforeValidator(_post_date),
+]
+EmbedLink = Annotated[Link, AfterValidator(_not_empty)]
 AuthorIds = Annotated[list[Id], Field(max_length=MAX_AUTHORS), AfterValidator(_distinct)]
+ContributorIds = Annotated[
+    list[Id],
+    Field(
+        max_length=MAX_CONTRIBUTORS,
+        description="Ids of the blog's contributor profiles, credited after the authors.",
+    ),
+    AfterValidator(_distinct),
+]
+GuestByline = Annotated[
+    str,
+    Field(
+        max_length=GUEST_BYLINE_MAX,
+        description="Free text credited after the people, such as an agency; one line.",
+        examples=["Reuters", "Staff and agencies"],
+    ),
+    BeforeValidator(_plain_words),
+]
+ContributorName = Annotated[
+    str,
+    Field(max_length=CONTRIBUTOR_NAME_MAX, examples=["Ana Costa"]),
+    AfterValidator(_not_empty),
+    BeforeValidator(_plain_words),
+]
+ContributorRole = Annotated[
+    str,
+    Field(max_length=CONTRIBUTOR_ROLE_MAX, examples=["Washington correspondent"]),
+    BeforeValidator(_plain_words),
+]
 Correction = Annotated[str, Field(max_length=CORRECTION_MAX), BeforeValidator(_trimmed)]
 TakedownReason = Annotated[
     str,

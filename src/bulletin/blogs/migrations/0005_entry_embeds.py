@@ -1,10 +1,37 @@
-"""Reserved in the migration chain for social post cards, several embeds per entry, embeds inside the text (reader issue, item 1).
+"""Entries carry a list of embeds (social post cards, videos, link cards) instead of one.
 
-Left without operations until that work fills it in, so that work streams building at the same
-time each add to their own migration and the chain stays linear.
+Each existing embed becomes the first and only item of its entry's list; going back keeps the
+first item of each list. Entries' stored HTML is not rendered again: it showed that one embed
+after the text, as the new rendering does for an embed not placed in the text.
 """
 
-from django.db import migrations
+from typing import Any
+
+from django.db import migrations, models
+
+
+def to_lists(apps: Any, schema_editor: Any) -> None:
+    Entry = apps.get_model("blogs", "Entry")
+    changed = []
+    for entry in Entry.objects.exclude(embed={}).only("pk", "embed").iterator(chunk_size=500):
+        entry.embeds = [entry.embed] if entry.embed else []
+        changed.append(entry)
+        if len(changed) >= 500:
+            Entry.objects.bulk_update(changed, ["embeds"])
+            changed = []
+    Entry.objects.bulk_update(changed, ["embeds"])
+
+
+def to_single(apps: Any, schema_editor: Any) -> None:
+    Entry = apps.get_model("blogs", "Entry")
+    changed = []
+    for entry in Entry.objects.exclude(embeds=[]).only("pk", "embeds").iterator(chunk_size=500):
+        entry.embed = entry.embeds[0] if entry.embeds else {}
+        changed.append(entry)
+        if len(changed) >= 500:
+            Entry.objects.bulk_update(changed, ["embed"])
+            changed = []
+    Entry.objects.bulk_update(changed, ["embed"])
 
 
 class Migration(migrations.Migration):
@@ -12,4 +39,15 @@ class Migration(migrations.Migration):
         ("blogs", "0004_entry_subtitle"),
     ]
 
-    operations: list[migrations.operations.base.Operation] = []
+    operations = [
+        migrations.AddField(
+            model_name="entry",
+            name="embeds",
+            field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.RunPython(to_lists, to_single, elidable=False),
+        migrations.RemoveField(
+            model_name="entry",
+            name="embed",
+        ),
+    ]

@@ -14,7 +14,13 @@ from bulletin.blogs.services.blogs import (
     set_key_points,
     update_blog,
 )
+from bulletin.blogs.services.bulk import BULK_MAX, BULK_MOVES, bulk_move
 from bulletin.blogs.services.common import Actor
+from bulletin.blogs.services.contributors import (
+    create_contributor,
+    delete_contributor,
+    update_contributor,
+)
 from bulletin.blogs.services.entries import (
     approve_entry,
     create_entry,
@@ -24,6 +30,7 @@ from bulletin.blogs.services.entries import (
     publish_due,
     publish_entry,
     reject_entry,
+    restore_entry,
     save_draft,
     schedule_entry,
     set_key_event,
@@ -35,11 +42,16 @@ from bulletin.blogs.services.media import describe_image
 from bulletin.blogs.services.takedown import takedown_entry
 
 __all__ = [
+    "BULK_MAX",
+    "BULK_MOVES",
     "Actor",
     "approve_entry",
     "archive_blog",
+    "bulk_move",
     "create_blog",
+    "create_contributor",
     "create_entry",
+    "delete_contributor",
     "delete_entry",
     "describe_image",
     "end_coverage",
@@ -49,6 +61,7 @@ __all__ = [
     "publish_due",
     "publish_entry",
     "reject_entry",
+    "restore_entry",
     "save_draft",
     "schedule_entry",
     "set_key_event",
@@ -57,5 +70,6 @@ __all__ = [
     "takedown_entry",
     "unpublish_entry",
     "update_blog",
+    "update_contributor",
     "update_entry",
 ]

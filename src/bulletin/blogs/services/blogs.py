@@ -222,7 +222,9 @@ def _rerender_entries(blog: LiveBlog) -> int:
     # Times, words and permalinks inside the stored HTML depend on these blog settings.
     count = 0
     entries = Entry.objects.filter(blog=blog).select_related("image")
-    for entry in entries.prefetch_related("authors").iterator(chunk_size=500):
+    for entry in entries.prefetch_related("authors", "contributors__photo").iterator(
+        chunk_size=500
+    ):
         entry.blog = blog
         _data, html = render_entry(entry)
         if html != entry.html:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from bulletin.accounts.models import Membership, User
 from bulletin.blogs.models import (
     BlogStatus,
+    Contributor,
     Entry,
     LiveBlog,
     Media,
@@ -41,6 +42,19 @@ def require_active_authors(author_ids: list[int]) -> None:
     if missing:
         raise ValidationFailed.on(
             "author_ids", f"must be ids of active users, got unknown id(s) {missing}"
+        )
+
+
+def require_blog_contributors(blog: LiveBlog, contributor_ids: list[int]) -> None:
+    """Refuse bylines naming a contributor profile that is not this blog's."""
+    found = set(
+        Contributor.objects.filter(blog=blog, pk__in=contributor_ids).values_list("pk", flat=True)
+    )
+    missing = [pk for pk in contributor_ids if pk not in found]
+    if missing:
+        raise ValidationFailed.on(
+            "contributor_ids",
+            f"must be ids of this live blog's contributor profiles, got unknown id(s) {missing}",
         )
 
 

@@ -27,6 +27,7 @@ from bulletin.blogs.services.common import (
     acting_user,
     locked_entry,
     require_active_authors,
+    require_blog_contributors,
     require_open,
     require_team_authors,
     require_usable_image,
@@ -40,8 +41,10 @@ def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
     data = {
         "subtitle": entry.subtitle,
         "authors": sorted(entry.authors.values_list("pk", flat=True)),
+        "contributors": sorted(entry.contributors.values_list("pk", flat=True)),
+        "guest_byline": entry.guest_byline,
         "image_id": entry.image_id,
-        "embed": entry.embed,
+        "embeds": entry.embeds,
         "related_url": entry.related_url,
         "related_title": entry.related_title,
         "key_event": entry.is_key_event,
@@ -119,15 +122,19 @@ def create_entry(
             "status", f"must be draft, submitted, scheduled or published, got {status!r}"
         )
     require(actor, blog, _publishing_actions(status))
-    values = fields.attributes({})
+    values = fields.attributes([])
     _require_may_flag(actor, blog, values, None)
     require_usable_image(actor, blog, "image_id", values.get("image_id"))
     author_ids = values.pop("author_ids", None)
+    contributor_ids = values.pop("contributor_ids", None) or []
     user = acting_user(actor)
     if author_ids is None:
-        author_ids = [user.pk] if user else []
+        # The writer, unless the entry is credited to someone else (an agency, a stringer).
+        credited = contributor_ids or values.get("guest_byline")
+        author_ids = [user.pk] if user and not credited else []
     require_active_authors(author_ids)
     require_team_authors(actor, blog, author_ids)
+    require_blog_contributors(blog, contributor_ids)
     now = timezone.now()
     if status == EntryStatus.SCHEDULED:
         _check_schedule(scheduled_for, now)
@@ -146,6 +153,7 @@ def create_entry(
             entry.scheduled_for = scheduled_for
         entry.save()
         entry.authors.set(author_ids)
+        entry.contributors.set(contributor_ids)
         _snapshot(entry, user)
         record_entry_change(entry, blog, user, _CREATED[status], was_public=False)
     return entry
@@ -211,6 +219,22 @@ def _bump(entry: Entry, user: User | None, correction: str = "") -> None:
     _snapshot(entry, user, correction)
 
 
+def _changes_nothing(
+    entry: Entry,
+    values: dict[str, object],
+    related: dict[str, list[int] | None],
+    correction: str | None,
+) -> bool:
+    """Whether an edit would leave the entry exactly as it is: every sent value equal to the
+    stored one, the same people (in any order), the same correction note."""
+    if correction is not None and correction != entry.correction_note:
+        return False
+    for name, ids in related.items():
+        if ids is not None and set(ids) != set(getattr(entry, name).values_list("pk", flat=True)):
+            return False
+    return all(getattr(entry, name) == value for name, value in values.items())
+
+
 def update_entry(
     actor: Actor,
     entry: Entry,
@@ -230,7 +254,7 @@ def update_entry(
         blog = lock_blog(entry.blog_id)
         entry = locked_entry(blog, entry.pk)
         _require_may(actor, blog, entry, Move.EDIT)
-        values = fields.attributes(entry.embed)
+        values = fields.attributes(entry.embeds)
         _require_may_flag(actor, blog, values, entry)
         require_usable_image(actor, blog, "image_id", values.get("image_id"))
         require_open(blog)
@@ -242,6 +266,13 @@ def update_entry(
             require_active_authors(author_ids)
             current = frozenset(entry.authors.values_list("pk", flat=True))
             require_team_authors(actor, blog, author_ids, keep=current)
+        contributor_ids = values.pop("contributor_ids", None)
+        if contributor_ids is not None:
+            require_blog_contributors(blog, contributor_ids)
+        related = {"authors": author_ids, "contributors": contributor_ids}
+        if _changes_nothing(entry, values, related, correction):
+            # Saved as it was (desk or API): no revision, no change row, no "Updated".
+            return entry
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.is_public:
@@ -252,6 +283,8 @@ def update_entry(
         _bump(entry, user, correction or "")
         if author_ids is not None:
             entry.authors.set(author_ids)
+        if contributor_ids is not None:
+            entry.contributors.set(contributor_ids)
         record_entry_change(
             entry,
             blog,
@@ -356,6 +389,43 @@ def delete_entry(actor: Actor, entry: Entry) -> Entry:
     """Delete an entry: it leaves the stream and readers are told; the row stays a tombstone.
     Contributors may throw away their own drafts; everything else needs an editor."""
     return _transition(actor, entry, Move.DELETE, activity=Activity.DELETED)
+
+
+# What a restored entry becomes, by the status it had when it was deleted: a scheduled one
+# lost its time when deleted, so it comes back as a draft to be scheduled again.
+_RESTORED_AS: dict[str, str] = {
+    EntryStatus.DRAFT: EntryStatus.DRAFT,
+    EntryStatus.SUBMITTED: EntryStatus.SUBMITTED,
+    EntryStatus.SCHEDULED: EntryStatus.DRAFT,
+    EntryStatus.PUBLISHED: EntryStatus.PUBLISHED,
+}
+
+
+def restore_entry(actor: Actor, entry: Entry) -> Entry:
+    """Bring a deleted entry back as it was (within DESK_RESTORE_DAYS; never a taken-down one):
+    re-rendered and logged like any write, so readers see a published one come back."""
+    user = acting_user(actor)
+    with transaction.atomic():
+        blog = lock_blog(entry.blog_id)
+        entry = locked_entry(blog, entry.pk)
+        _require_may(actor, blog, entry, Move.RESTORE)
+        require_open(blog)
+        require_possible(entry, Move.RESTORE)
+        before = (
+            entry.revisions.filter(revision__lt=entry.revision)
+            .exclude(status=EntryStatus.DELETED)
+            .order_by("-revision")
+            .values_list("status", flat=True)
+            .first()
+        )
+        entry.status = _RESTORED_AS.get(before or EntryStatus.DRAFT, EntryStatus.DRAFT)
+        if entry.status == EntryStatus.PUBLISHED:
+            _check_publishable(entry.headline, entry.body)
+            entry.published_at = entry.published_at or timezone.now()
+            entry.display_at = entry.display_at or entry.published_at
+        _bump(entry, user)
+        record_entry_change(entry, blog, user, Activity.RESTORED, was_public=False)
+    return entry
 
 
 def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:

@@ -80,7 +80,7 @@ def _wipe(entry: Entry) -> None:
     entry.subtitle = ""
     entry.body = ""
     entry.html = ""
-    entry.embed = {}
+    entry.embeds = []  # the post cards' quoted words and authors too
     entry.related_url = ""
     entry.related_title = ""
     entry.image = None

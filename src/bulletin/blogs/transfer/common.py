@@ -47,6 +47,10 @@ def media_ref(position: int) -> str:
     return f"m{position + 1}"
 
 
+def contributor_ref(position: int) -> str:
+    return f"c{position + 1}"
+
+
 def counted(done: int, total: int, verb: str, noun: str) -> str:
     return f"{verb} {done:,}/{total:,} {noun}"
 

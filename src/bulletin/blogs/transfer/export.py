@@ -19,13 +19,22 @@ from django.utils import timezone
 
 from bulletin.accounts.models import Membership, User
 from bulletin.blogs.fields import plain_blog_fields
-from bulletin.blogs.models import Entry, EntryRevision, EntryStatus, KeyPoint, LiveBlog, Media
+from bulletin.blogs.models import (
+    Contributor,
+    Entry,
+    EntryRevision,
+    EntryStatus,
+    KeyPoint,
+    LiveBlog,
+    Media,
+)
 from bulletin.blogs.transfer.common import (
     FORMAT,
     VERSION,
     Report,
     Writer,
     chunks,
+    contributor_ref,
     counted,
     entry_ref,
     media_ref,
@@ -135,6 +144,7 @@ class _Exporter:
         self.entry_pks = pks
         self.refs = {pk: entry_ref(position) for position, pk in enumerate(pks)}
         self.revisions = 0
+        self.contributor_refs: dict[int, str] = {}
 
     def run(self) -> ExportSummary:
         head = {
@@ -145,6 +155,7 @@ class _Exporter:
             "blog": self._blog(),
             "key_points": self._key_points(),
             "memberships": self._memberships(),
+            "contributors": self._contributors(),
         }
         self.out.write("{\n")
         for key, value in head.items():
@@ -200,12 +211,27 @@ class _Exporter:
             for member in members
         ]
 
+    def _contributors(self) -> list[dict[str, Any]]:
+        people = Contributor.objects.filter(blog=self.blog).select_related("photo__uploaded_by")
+        found = []
+        for position, person in enumerate(people.order_by("pk")):
+            self.contributor_refs[person.pk] = contributor_ref(position)
+            found.append(
+                {
+                    "ref": self.contributor_refs[person.pk],
+                    "name": person.name,
+                    "role": person.role,
+                    "photo": self.names.image(person.photo),
+                }
+            )
+        return found
+
     def _load(self, pks: Any) -> list[Entry]:
         revisions = EntryRevision.objects.select_related("edited_by").order_by("revision")
         return list(
             Entry.objects.filter(pk__in=pks)
             .select_related("image__uploaded_by", "created_by")
-            .prefetch_related("authors", Prefetch("revisions", queryset=revisions))
+            .prefetch_related("authors", "contributors", Prefetch("revisions", queryset=revisions))
             .order_by("pk")
         )
 
@@ -224,8 +250,13 @@ class _Exporter:
             "authors": sorted(
                 name for name in (names.user(author) for author in entry.authors.all()) if name
             ),
+            "contributors": [
+                self.contributor_refs[person.pk]
+                for person in sorted(entry.contributors.all(), key=lambda person: person.pk)
+            ],
+            "guest_byline": entry.guest_byline,
             "image": names.image(entry.image),
-            "embed": entry.embed,
+            "embeds": entry.embeds,
             "related_url": entry.related_url,
             "related_title": entry.related_title,
             "key_event": entry.is_key_event,
@@ -265,6 +296,9 @@ class _Exporter:
             portable["authors"] = sorted(name for name in named if name)
         if "image_id" in portable:
             portable["image"] = self.names.image_id(portable.pop("image_id"))
+        if isinstance(portable.get("contributors"), list):
+            refs = (self.contributor_refs.get(pk) for pk in portable["contributors"])
+            portable["contributors"] = sorted(ref for ref in refs if ref)
         return portable
 
 

@@ -32,6 +32,7 @@ from bulletin.blogs.changelog import append_change, lock_blog
 from bulletin.blogs.models import (
     Activity,
     ChangeKind,
+    Contributor,
     Entry,
     EntryRevision,
     EntryStatus,
@@ -116,6 +117,7 @@ class _Restorer:
         self.users: dict[str, User] = {}
         self.media: dict[str, Media] = {}
         self.entries: dict[str, int] = {}  # ref → new primary key, in the file's order
+        self.contributors: dict[str, int] = {}  # ref → new primary key
 
     def run(self) -> tuple[LiveBlog, list[str]]:
         plan = self.plan
@@ -128,6 +130,7 @@ class _Restorer:
             seq=0,
             **plan.blog,
         )
+        self._contributors(blog)
         self._entries(blog)
         KeyPoint.objects.bulk_create(
             KeyPoint(blog=blog, position=position, text=text, entry_id=self._entry(ref))
@@ -173,6 +176,14 @@ class _Restorer:
         for item, row in zip(self.plan.media, Media.objects.bulk_create(rows), strict=True):
             self.media[item.ref] = row
 
+    def _contributors(self, blog: LiveBlog) -> None:
+        rows = Contributor.objects.bulk_create(
+            Contributor(blog=blog, photo=self.media.get(item.photo or ""), **item.values)
+            for item in self.plan.contributors
+        )
+        for item, row in zip(self.plan.contributors, rows, strict=True):
+            self.contributors[item.ref] = row.pk
+
     def _entries(self, blog: LiveBlog) -> None:
         total = len(self.plan.entries)
         done = 0
@@ -184,6 +195,11 @@ class _Restorer:
                 Entry.authors.through(entry_id=row.pk, user_id=self.users[name].pk)
                 for item, row in zip(batch, rows, strict=True)
                 for name in item.authors
+            )
+            Entry.contributors.through.objects.bulk_create(
+                Entry.contributors.through(entry_id=row.pk, contributor_id=self.contributors[ref])
+                for item, row in zip(batch, rows, strict=True)
+                for ref in item.contributors
             )
             EntryRevision.objects.bulk_create(
                 EntryRevision(
@@ -212,6 +228,10 @@ class _Restorer:
         stored = dict(data)
         if "authors" in stored:
             stored["authors"] = sorted(self.users[name].pk for name in stored["authors"])
+        if "contributors" in stored:
+            stored["contributors"] = sorted(
+                self.contributors[ref] for ref in stored["contributors"]
+            )
         if "image" in stored:
             image = self.media.get(stored.pop("image") or "")
             stored["image_id"] = image.pk if image else None
@@ -236,7 +256,7 @@ class _Restorer:
             rows = list(
                 Entry.objects.filter(pk__in=batch)
                 .select_related("image")
-                .prefetch_related("authors")
+                .prefetch_related("authors", "contributors__photo")
             )
             for entry in rows:
                 entry.blog = blog
@@ -263,7 +283,9 @@ class _Restorer:
         done = 0
         for batch in chunks(shown):
             rows = Entry.objects.filter(pk__in=batch).select_related("image")
-            by_pk = {entry.pk: entry for entry in rows.prefetch_related("authors")}
+            by_pk = {
+                entry.pk: entry for entry in rows.prefetch_related("authors", "contributors__photo")
+            }
             for pk in batch:
                 entry = by_pk[pk]
                 entry.blog = blog

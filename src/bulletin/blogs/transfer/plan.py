@@ -36,10 +36,18 @@ class RevisionPlan:
 
 
 @dataclass
+class ContributorPlan:
+    ref: str
+    values: dict[str, Any]  # name, role
+    photo: str | None
+
+
+@dataclass
 class EntryPlan:
     ref: str
     values: dict[str, Any]
     authors: list[str]
+    contributors: list[str]
     image: str | None
     created_by: str | None
     revisions: list[RevisionPlan]
@@ -63,6 +71,7 @@ class Plan:
     created_by: str | None
     users: list[dict[str, str]] = field(default_factory=list)
     media: list[MediaPlan] = field(default_factory=list)
+    contributors: list[ContributorPlan] = field(default_factory=list)
     entries: list[EntryPlan] = field(default_factory=list)
     key_points: list[tuple[str, str | None]] = field(default_factory=list)
     memberships: list[tuple[str, str, datetime]] = field(default_factory=list)
@@ -86,6 +95,14 @@ def plan_import(data: Any, slug: str | None = None) -> Plan:
         created_by=names.person("blog.created_by", blog.created_by),
         users=[user.model_dump() for user in file.users],
         media=[_media(f"media[{i}]", item, names) for i, item in enumerate(file.media)],
+        contributors=[
+            ContributorPlan(
+                person.ref,
+                person.model_dump(include={"name", "role"}),
+                names.image(f"contributors[{i}].photo", person.photo),
+            )
+            for i, person in enumerate(file.contributors)
+        ],
         entries=[_entry(f"entries[{i}]", item, names) for i, item in enumerate(file.entries)],
     )
     plan.key_points = [
@@ -139,6 +156,9 @@ class _Names:
         self.users = _unique_all("users", "username", (user.username for user in file.users))
         self.media = _unique_all("media", "ref", (item.ref for item in file.media))
         self.entries = _unique_all("entries", "ref", (entry.ref for entry in file.entries))
+        self.contributors = _unique_all(
+            "contributors", "ref", (person.ref for person in file.contributors)
+        )
 
     @staticmethod
     def _known(where: str, name: str | None, known: set[str], what: str) -> str | None:
@@ -155,6 +175,13 @@ class _Names:
     def entry(self, where: str, name: str | None) -> str | None:
         return self._known(where, name, self.entries, "the ref of one of the file's entries")
 
+    def contributor_refs(self, where: str, names: list[str]) -> list[str]:
+        for index, name in enumerate(names):
+            self._known(
+                f"{where}[{index}]", name, self.contributors, "the ref of one of the contributors"
+            )
+        return names
+
     def people(self, where: str, names: list[str]) -> list[str]:
         for index, name in enumerate(names):
             self.person(f"{where}[{index}]", name)
@@ -169,34 +196,40 @@ def _media(where: str, item: MediaRecord, names: _Names) -> MediaPlan:
     return MediaPlan(item.ref, values, uploader)
 
 
-def _embed(where: str, item: EntryRecord) -> dict[str, str]:
-    if item.embed is None:
-        return {}
-    found = item.embed
-    try:
-        return embeds.recognise(
-            found.url, title=found.title, description=found.description
-        ).as_dict()
-    except ValidationFailed as exc:
-        message = next(iter(exc.fields.values()), exc.message)
-        raise ValidationFailed.on(f"{where}.embed.url", message) from None
+def _embeds(where: str, item: EntryRecord) -> list[dict[str, str]]:
+    if "embeds" in item.model_fields_set or item.embed is None:
+        found, path = item.embeds, f"{where}.embeds"
+    else:
+        found, path = [item.embed], f"{where}.embed"  # a file from before several embeds
+    recognised = []
+    for index, record in enumerate(found):
+        try:
+            recognised.append(embeds.again(record.model_dump()).as_dict())
+        except ValidationFailed as exc:
+            message = next(iter(exc.fields.values()), exc.message)
+            place = path if path.endswith(".embed") else f"{path}[{index}]"
+            raise ValidationFailed.on(f"{place}.url", message) from None
+    return recognised
 
 
 _ENTRY_VALUES = {
     "status",
-    *EntryRecord.model_fields.keys() - {"key_event", "breaking", "embed"},
-} - {"ref", "authors", "image", "created_by", "revisions"}
+    *EntryRecord.model_fields.keys() - {"key_event", "breaking", "embed", "embeds"},
+} - {"ref", "authors", "contributors", "image", "created_by", "revisions"}
 
 
 def _entry(where: str, item: EntryRecord, names: _Names) -> EntryPlan:
     numbers = (str(revision.revision) for revision in item.revisions)
     _unique_all(f"{where}.revisions", "revision", numbers)
     values = item.model_dump(include=_ENTRY_VALUES)
-    values.update(embed=_embed(where, item), is_key_event=item.key_event, is_breaking=item.breaking)
+    values.update(
+        embeds=_embeds(where, item), is_key_event=item.key_event, is_breaking=item.breaking
+    )
     return EntryPlan(
         ref=item.ref,
         values=values,
         authors=names.people(f"{where}.authors", item.authors),
+        contributors=names.contributor_refs(f"{where}.contributors", item.contributors),
         image=names.image(f"{where}.image", item.image),
         created_by=names.person(f"{where}.created_by", item.created_by),
         revisions=[
@@ -213,6 +246,11 @@ def _revision(where: str, item: RevisionRecord, names: _Names) -> RevisionPlan:
         if not isinstance(authors, list) or not all(isinstance(n, str) for n in authors):
             raise ValidationFailed.on(f"{where}.data.authors", "must be a list of usernames")
         names.people(f"{where}.data.authors", authors)
+    if "contributors" in data:
+        people = data["contributors"]
+        if not isinstance(people, list) or not all(isinstance(n, str) for n in people):
+            raise ValidationFailed.on(f"{where}.data.contributors", "must be a list of refs")
+        names.contributor_refs(f"{where}.data.contributors", people)
     if "image" in data:
         image = data["image"]
         if image is not None and not isinstance(image, str):

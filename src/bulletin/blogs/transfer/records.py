@@ -18,17 +18,23 @@ from django.core.exceptions import ValidationError
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict
 
 from bulletin.accounts.models import Role, User
+from bulletin.blogs.embeds import MAX_EMBEDS
 from bulletin.blogs.fields import BlogFields, EntryText, Fields, ImageWords
 from bulletin.blogs.fields.blogs import OrderChoice, at_most_key_points
 from bulletin.blogs.fields.kinds import (
     Body,
+    ContributorName,
+    ContributorRole,
     Correction,
+    EmbedAuthor,
     EmbedDescription,
+    EmbedHandle,
     EmbedTitle,
     Headline,
     KeyPointText,
     Link,
     Moment,
+    PostDate,
     Stored,
     Title,
     one_of,
@@ -99,9 +105,15 @@ class MediaRecord(ImageWords):
 
 
 class EmbedRecord(Record):
+    """One embed as exported: its URL and card (provider, id and frame URL are recognised
+    again from the URL on import, never read from the file)."""
+
     url: Link
     title: EmbedTitle = ""
     description: EmbedDescription = ""
+    author: EmbedAuthor = ""
+    handle: EmbedHandle = ""
+    date: PostDate = ""
 
 
 def _no_embed(value: Any) -> Any:
@@ -125,8 +137,11 @@ class EntryRecord(EntryText):
     ref: Name
     status: EntryStatusChoice
     authors: list[Name]
+    contributors: list[Name] = Field(default_factory=list)
     image: Name | None
-    embed: Annotated[EmbedRecord | None, BeforeValidator(_no_embed)]
+    # Files written before entries had several embeds have ``embed`` (one, or {}).
+    embed: Annotated[EmbedRecord | None, BeforeValidator(_no_embed)] = None
+    embeds: list[EmbedRecord] = Field(default_factory=list, max_length=MAX_EMBEDS)
     scheduled_for: Moment | None
     published_at: Moment | None
     edited_at: Moment | None
@@ -165,12 +180,23 @@ class MembershipRecord(Record):
     created_at: Moment
 
 
+class ContributorRecord(Record):
+    """A contributor profile: someone entries credit who has no account."""
+
+    ref: Name
+    name: ContributorName
+    role: ContributorRole = ""
+    photo: Name | None = None
+
+
 class FileRecord(Record):
     """A whole export file (its format and version are checked before, on their own)."""
 
     blog: BlogRecord
     key_points: Annotated[list[KeyPointRecord], AfterValidator(at_most_key_points)]
     memberships: list[MembershipRecord]
+    # Files written before contributor profiles have none.
+    contributors: list[ContributorRecord] = Field(default_factory=list)
     entries: list[EntryRecord]
     media: list[MediaRecord]
     users: list[UserRecord]

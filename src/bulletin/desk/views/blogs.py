@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,6 +19,7 @@ from bulletin.accounts.members import remove_member, set_role
 from bulletin.accounts.models import Membership, Role, User
 from bulletin.accounts.permissions import Action, can_create_blogs, require
 from bulletin.blogs import media, services
+from bulletin.blogs.dates import language_choices
 from bulletin.blogs.fields import plain_blog_fields
 from bulletin.blogs.models import BlogStatus, EntryStatus, LiveBlog, Media, Order
 from bulletin.desk.access import (
@@ -78,7 +78,7 @@ def _blog_form_context(blog: LiveBlog | None, values: dict[str, Any]) -> dict[st
     return {
         "blog": blog,
         "values": values,
-        "languages": settings.LANGUAGES,
+        "languages": language_choices(),
         "orders": Order.choices,
         "time_zones": sorted({*COMMON_TIME_ZONES, zone}),
     }
@@ -118,7 +118,10 @@ def blog_create(request: HttpRequest) -> HttpResponse:
                 {"message": "you may not create live blogs: ask a site administrator"},
                 status=403,
             )
-        return render(request, "desk/blog_form.html", _blog_form_context(None, defaults))
+        context = _blog_form_context(None, defaults)
+        # The site names no zone of its own (UTC, the default): the browser's is proposed.
+        context["propose_browser_zone"] = defaults["timezone"] == "UTC"
+        return render(request, "desk/blog_form.html", context)
     values = {**defaults, **request.POST.dict()}
     try:
         fields = read_blog_form(request.POST, config.current.TIME_ZONE)

@@ -12,16 +12,17 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bulletin.accounts.models import Membership, User
 from bulletin.accounts.permissions import Action, require, role_allows
-from bulletin.blogs import media, services
+from bulletin.blogs import media, oembed, services
 from bulletin.blogs.models import Entry, EntryStatus, Media
 from bulletin.blogs.rendering import media_json
-from bulletin.desk import cards, presence
+from bulletin.desk import cards, drafts, finding, presence
 from bulletin.desk.access import (
     Desk,
     back,
@@ -34,12 +35,15 @@ from bulletin.desk.access import (
 )
 from bulletin.desk.forms import (
     EntryForm,
+    embed_form_rows,
+    embed_rows,
     entry_form_values,
     is_id,
     parse_local_time,
     read_entry_form,
 )
 from bulletin.desk.history import revision_history, revision_html
+from bulletin.desk.preview import preview as preview_of
 from bulletin.desk.preview import preview_html
 from bulletin.error_responses import error_response
 from bulletin.errors import BulletinError, Conflict, RateLimited, ValidationFailed
@@ -86,9 +90,42 @@ def _desk_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, A
         "blog": desk.blog,
         "authors": _authors_to_pick(desk),
         "key_point_slots": range(3),
+        "colleagues_drafts": drafts.colleagues_drafts(desk),
         **desk_lists(desk, get_token(request)),
+        **_find_context(request, desk),
         **extra,
     }
+
+
+def _find_context(request: HttpRequest, desk: Desk) -> dict[str, Any]:
+    """The find form's values and, when it asked for something, the page of results; a bad
+    filter comes back as ``find_error`` (the page answers 400 with it)."""
+    context: dict[str, Any] = {
+        "find": request.GET,
+        "find_statuses": EntryStatus.choices,
+        "bulk_moves": _bulk_moves(desk),
+    }
+    if request.method != "GET" or not finding.asks_to_find(request.GET):
+        return context
+    try:
+        found = finding.find(desk, request.GET)
+    except ValidationFailed as error:
+        return {**context, "find_error": error.message, "find_fields": error.fields}
+    editing = presence.editors_of(desk.blog)
+    token = get_token(request)
+    for entry in found.page.entries:
+        entry.card = cards.card(entry, desk, editing.get(entry.pk, []), token)  # type: ignore[attr-defined]
+    return {**context, "finding": found}
+
+
+def _bulk_moves(desk: Desk) -> list[tuple[str, str]]:
+    """The bulk bar's choices this member may make (what each entry allows is checked on use)."""
+    moves = []
+    if desk.may_publish:
+        moves += [("unpublish", "Unpublish"), ("delete", "Delete")]
+    if desk.may_curate:
+        moves += [("key-event", "Mark as key events"), ("not-key-event", "Unmark key events")]
+    return moves
 
 
 @desk_page
@@ -96,8 +133,15 @@ def _desk_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, A
 def desk_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The desk of one blog: compose at the top, everything waiting and published below."""
     desk = desk_for(request, slug)
-    values = {"authors": [str(desk.user.pk)]}
-    return render(request, "desk/desk.html", _desk_context(request, desk, values=values))
+    # What this person was writing, on this device or another, comes back into the composer.
+    kept = drafts.draft_of(desk, desk.user.pk)
+    values = drafts.form_values(kept) or {"authors": [str(desk.user.pk)]}
+    context = _desk_context(request, desk, values=values, draft=kept)
+    if kept is not None:
+        context["draft_view"] = drafts.described(kept, desk.blog.timezone)
+    # A bad filter in the find form (desk/finding.py): the page, with the reason, as a 400.
+    status = 400 if "find_error" in context else 200
+    return render(request, "desk/desk.html", context, status=status)
 
 
 @desk_page
@@ -165,6 +209,8 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         with uploads_undone_on_failure() as stored, transaction.atomic():
             form = read_entry_form(request.POST, desk.blog, may_flag=desk.may_curate)
+            # Before any query: no transaction is open while a provider is asked.
+            embed_warnings = oembed.fill_entry_fields(form.fields, [])
             form = _attach_image(request, desk, form, stored)
             status = {
                 "publish": EntryStatus.PUBLISHED,
@@ -179,18 +225,27 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                 status=status,
                 scheduled_for=form.scheduled_for,
             )
+            drafts.published(desk, request.POST)
     except BulletinError as error:
         if error.status == 401:
             raise
         context = _desk_context(
             request,
             desk,
-            values={**request.POST.dict(), "authors": request.POST.getlist("authors")},
+            values={
+                **request.POST.dict(),
+                "authors": request.POST.getlist("authors"),
+                "contributors": request.POST.getlist("contributors"),
+                "embeds": embed_form_rows(embed_rows(request.POST)),
+            },
             error=error.message,
             field_errors=error.fields,
+            draft=drafts.draft_of(desk, desk.user.pk),
         )
         return render(request, "desk/desk.html", context, status=_form_status(error))
     messages.success(request, _CREATE_SAYS[form.action])
+    for warning in embed_warnings:
+        messages.warning(request, warning)
     return see_other(f"{reverse('desk-blog', args=[slug])}?composed={entry.pk}")
 
 
@@ -218,10 +273,18 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
         values = entry_form_values(entry)
         values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
         return render(request, "desk/entry_edit.html", {**context, "values": values})
-    values = {**request.POST.dict(), "authors": request.POST.getlist("authors")}
+    values = {
+        **request.POST.dict(),
+        "authors": request.POST.getlist("authors"),
+        "contributors": request.POST.getlist("contributors"),
+        "embeds": embed_form_rows(embed_rows(request.POST)),
+    }
     try:
         with uploads_undone_on_failure() as stored, transaction.atomic():
-            form = read_entry_form(request.POST, desk.blog, editing=True, may_flag=desk.may_curate)
+            form = read_entry_form(
+                request.POST, desk.blog, editing=True, may_flag=desk.may_curate, current=entry
+            )
+            embed_warnings = oembed.fill_entry_fields(form.fields, entry.embeds)
             form = _attach_image(request, desk, form, stored)
             entry = services.update_entry(
                 request.user,
@@ -239,6 +302,8 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
         return render(request, "desk/entry_edit.html", context, status=_form_status(error))
     presence.stop_editing(desk.user, entry)
     messages.success(request, f"Saved revision {entry.revision}.")
+    for warning in embed_warnings:
+        messages.warning(request, warning)
     return see_other(f"{reverse('desk-blog', args=[slug])}#desk-entry-{entry.pk}")
 
 
@@ -290,7 +355,8 @@ def _action(
 @desk_action
 @require_POST
 def entry_action(request: HttpRequest, slug: str, entry_id: int, action: str) -> HttpResponse:
-    """publish, submit, approve, reject, unpublish, delete, pin, unpin, key-event, schedule."""
+    """publish, submit, approve, reject, unpublish, delete, restore, pin, unpin, key-event,
+    schedule."""
     if action in _REVIEWED:
         return _publish_reviewed(request, slug, entry_id, action)
     steps: dict[str, tuple[Step, str]] = {
@@ -298,6 +364,7 @@ def entry_action(request: HttpRequest, slug: str, entry_id: int, action: str) ->
         "reject": (lambda r, e, d: services.reject_entry(r.user, e), "Sent back to its writer."),
         "unpublish": (lambda r, e, d: services.unpublish_entry(r.user, e), "Unpublished."),
         "delete": (lambda r, e, d: services.delete_entry(r.user, e), "Deleted."),
+        "restore": (lambda r, e, d: services.restore_entry(r.user, e), "Restored."),
         "pin": (lambda r, e, d: services.pin_entry(r.user, d.blog, e), "Pinned."),
         "unpin": (lambda r, e, d: services.pin_entry(r.user, d.blog, None), "Unpinned."),
         "key-event": (
@@ -399,6 +466,30 @@ def history(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     )
 
 
+_BULK_SAYS = {
+    "unpublish": "Unpublished",
+    "delete": "Deleted",
+    "key-event": "Marked as key events:",
+    "not-key-event": "Unmarked as key events:",
+}
+
+
+@desk_action
+@require_POST
+def bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """One action on the selected entries (the cards' checkboxes): all of them, or none."""
+    desk = desk_for(request, slug)
+    raw = request.POST.getlist("entries")
+    bad = [value for value in raw if not is_id(value)]
+    if bad:
+        raise ValidationFailed.on("entries", f"expected entry ids, got {bad[0][:20]!r}")
+    move = request.POST.get("action", "")
+    changed = services.bulk_move(request.user, desk.blog, [int(value) for value in raw], move)
+    count = len(changed)
+    messages.success(request, f"{_BULK_SAYS[move]} {count} {'entry' if count == 1 else 'entries'}.")
+    return back(request, slug)
+
+
 # --- what the composer's script calls ----------------------------------------------------
 
 
@@ -408,10 +499,12 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The composer's contents as readers would see them, rendered by the reader's code."""
     desk = desk_for(request, slug)
     try:
-        html = preview_html(desk.blog, request.POST, desk.user)
+        shown = preview_of(desk.blog, request.POST, desk.user)
     except BulletinError as error:
         return error_response(error, status=_form_status(error))
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+    # What the sanitiser will remove is said above the entry, before the writer publishes.
+    told = render_to_string("desk/_preview_warnings.html", {"warnings": shown.warnings})
+    return HttpResponse(told + shown.html, content_type="text/html; charset=utf-8")
 
 
 @desk_page

@@ -1,4 +1,4 @@
-// The composer and the edit form: body editor, draft kept on this device, live preview,
+// The composer and the edit form: body editor, draft kept on the server, live preview,
 // image upload on pick, embed recognition hint, and Ctrl/Cmd+Enter to publish.
 
 import { BodyEditor } from "./editor.js";
@@ -13,7 +13,7 @@ const PROVIDERS = [
   [/^https?:\/\/(www\.|m\.)?(facebook\.com|fb\.watch)\//i, "Facebook post"],
   [/^https?:\/\/(t\.me|telegram\.me)\//i, "Telegram post"],
 ];
-const SKIP = new Set(["csrfmiddlewaretoken", "action", "image"]);
+const SKIP = new Set(["csrfmiddlewaretoken", "action", "image", "draft_author"]);
 
 function debounce(fn, ms) {
   let timer = 0;
@@ -31,65 +31,158 @@ function formData(form) {
   return data;
 }
 
+// The composer's words are kept on the server, as its writer's draft, after each pause in
+// typing: found again on any device (a crashed laptop loses nothing), listed for editors,
+// never public. Each save names the draft version it started from; when someone saved a newer
+// one (another window, a colleague) the save is refused, the words stay here, and the
+// composer says so and offers both ways out.
+const DRAFT_DELAY = 800;
+const RETRY_OFFLINE = 5000;
+
+function ago(seconds) {
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  return "over an hour ago";
+}
+
 class Autosave {
   constructor(form, editor) {
     this.form = form;
     this.editor = editor;
-    this.key = form.dataset.autosave;
+    this.url = form.dataset.draft;
+    this.version = Number(form.dataset.draftVersion || 0);
     this.status = form.querySelector("[data-autosave-status]");
+    this.age = form.querySelector("[data-autosave-age]");
+    this.conflict = form.querySelector("[data-draft-conflict]");
+    this.savedAt = null;
+    this.newer = null;
     const params = new URLSearchParams(location.search);
     if (params.has("composed")) {
-      // The server took the entry: what was kept for it is done with.
-      localStorage.removeItem(this.key);
+      // The entry was created and its draft cleared: tidy the address.
       params.delete("composed");
       const query = params.toString();
       history.replaceState(null, "", location.pathname + (query ? `?${query}` : "") + location.hash);
-    } else if (!("keepAutosave" in form.dataset)) {
-      this.restore();
     }
-    const soon = debounce(() => this.save(), 400);
-    form.addEventListener("input", () => { this.pending = true; soon(); });
-    form.addEventListener("change", () => this.save());
+    if (form.dataset.draftSaved) {
+      this.saved(form.dataset.draftSaved, Number(form.dataset.draftAge || 0));
+      this.say("Draft restored from the desk");
+    }
+    this.soon = debounce(() => this.save(), DRAFT_DELAY);
+    const changed = () => { this.pending = true; if (!this.newer) this.soon(); };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    // Posting the form creates the entry and clears the draft: no save may follow it.
+    form.addEventListener("submit", () => { this.stopped = true; this.pending = false; });
     // A reload or a closed tab must not lose the words typed in the last moment.
-    window.addEventListener("pagehide", () => { if (this.pending) this.save(); });
+    window.addEventListener("pagehide", () => { if (this.pending && !this.stopped && !this.newer) this.beacon(); });
+    this.conflict?.querySelector("[data-draft-theirs]")?.addEventListener("click", () => this.takeTheirs());
+    this.conflict?.querySelector("[data-draft-mine]")?.addEventListener("click", () => this.keepMine());
+    setInterval(() => this.tick(), 1000);
   }
 
-  values() {
-    const saved = {};
-    for (const [name, value] of new FormData(this.form)) {
-      if (SKIP.has(name)) continue;
-      (saved[name] ||= []).push(value);
-    }
-    return saved;
+  data() {
+    const data = formData(this.form);
+    data.set("draft_version", String(this.version));
+    return data;
   }
 
-  save() {
+  async save() {
+    if (this.stopped || this.newer) return;
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
     this.pending = false;
-    const values = this.values();
-    const empty = !(values.headline || [""])[0].trim() && !(values.body || [""])[0].trim() && !(values.image_id || [""])[0];
-    if (empty) { localStorage.removeItem(this.key); this.say(""); return; }
-    localStorage.setItem(this.key, JSON.stringify({ at: Date.now(), values }));
-    this.say(`Draft kept on this device ${new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`);
+    try {
+      const response = await fetch(this.url, { method: "POST", body: this.data(), credentials: "same-origin" });
+      const body = await response.json().catch(() => null);
+      if (response.ok && body) this.accepted(body);
+      else if (response.status === 409) this.refused(body?.error);
+      else {
+        this.pending = true;
+        this.say(`Not saved: ${body?.error?.message || `the desk answered ${response.status}`}`);
+      }
+    } catch {
+      this.pending = true;
+      this.say("Not saved: no connection to the desk; trying again");
+      setTimeout(() => { if (this.pending) this.save(); }, RETRY_OFFLINE);
+    } finally {
+      this.busy = false;
+    }
+    if (this.again) { this.again = false; this.save(); }
   }
 
-  restore() {
-    let stored = null;
-    try { stored = JSON.parse(localStorage.getItem(this.key) || "null"); } catch { stored = null; }
-    if (!stored || !stored.values) return;
-    for (const element of this.form.elements) {
-      if (!element.name || SKIP.has(element.name) || element.type === "file") continue;
-      const values = stored.values[element.name] || [];
-      if (element.type === "checkbox") element.checked = values.includes(element.value);
-      else element.value = values[0] || "";
+  beacon() {
+    navigator.sendBeacon(this.url, this.data());
+  }
+
+  accepted(body) {
+    this.version = body.version;
+    if (!body.version) {
+      // Emptied: nothing is kept any more.
+      this.savedAt = null;
+      this.say("");
+      this.tick();
+      return;
     }
-    this.editor?.refresh();
-    const image = this.form.querySelector("[data-image-id]");
-    if (image && image.value) image.closest("details").open = true;
-    this.say("Restored the entry you were writing");
+    this.saved(body.saved_clock, 0);
+    this.say("Draft saved on the desk");
+  }
+
+  refused(error) {
+    this.newer = error?.current || { version: 0, values: {} };
+    this.pending = true;
+    this.conflict.querySelector("[data-draft-conflict-text]").textContent = error?.message || "Someone saved a newer version of this draft.";
+    this.conflict.querySelector("[data-draft-theirs]").hidden = !error?.current;
+    this.conflict.hidden = false;
+    this.say("Not saved: a newer version of this draft exists");
+  }
+
+  takeTheirs() {
+    const newer = this.newer;
+    this.fill(newer.values || {});
+    this.version = newer.version;
+    this.newer = null;
+    this.pending = false;
+    this.conflict.hidden = true;
+    this.saved(newer.saved_clock, 0);
+    this.say("Loaded the newer draft");
     this.form.dispatchEvent(new Event("restored"));
   }
 
-  say(text) { if (this.status) this.status.textContent = text; }
+  keepMine() {
+    this.version = this.newer.version;
+    this.newer = null;
+    this.conflict.hidden = true;
+    this.save();
+  }
+
+  fill(values) {
+    for (const element of this.form.elements) {
+      if (!element.name || SKIP.has(element.name) || element.type === "file") continue;
+      const kept = values[element.name] || [];
+      if (element.type === "checkbox") element.checked = kept.includes(element.value);
+      else element.value = kept[0] || "";
+    }
+    this.editor?.refresh();
+  }
+
+  saved(clock, ageSeconds) {
+    this.clock = clock;
+    this.savedAt = performance.now() - ageSeconds * 1000;
+    this.tick();
+  }
+
+  // "(last saved 21:13:04 CET, 3 s ago)": in the blog's time zone, like every desk time.
+  // Outside the status region: screen readers hear the state changes, not a ticking clock.
+  tick() {
+    if (!this.age) return;
+    const text = this.savedAt === null ? "" : `(last saved ${this.clock}, ${ago(Math.round((performance.now() - this.savedAt) / 1000))})`;
+    if (this.age.textContent !== text) this.age.textContent = text;
+  }
+
+  say(text) {
+    // Written only when it changes: an unchanged status is not announced again.
+    if (this.status && this.status.textContent !== text) this.status.textContent = text;
+  }
 }
 
 function setupPreview(form) {
@@ -189,8 +282,10 @@ function setupShortcut(form) {
 export function setupComposer(form) {
   const textarea = form.querySelector("textarea[data-editor]");
   const toolbar = form.querySelector(".toolbar");
-  const editor = textarea && toolbar ? new BodyEditor(textarea, toolbar) : null;
-  if (form.dataset.autosave) new Autosave(form, editor);
+  const editor = textarea && toolbar
+    ? new BodyEditor(textarea, toolbar, { upload: form.dataset.upload, csrf: csrf(form) })
+    : null;
+  if (form.dataset.draft) new Autosave(form, editor);
   const refresh = setupPreview(form);
   setupImage(form, refresh);
   setupEmbedHint(form);

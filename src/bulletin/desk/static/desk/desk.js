@@ -2,6 +2,8 @@
 // without it). Loaded as a module from a file: the pages allow no inline script.
 
 import { setupRepeatCheck } from "./assist.js";
+import { setupBulk } from "./bulk.js";
+import { setupBlogForm } from "./blogform.js";
 import { setupComposer } from "./composer.js";
 import { setupKeyPoints } from "./keypoints.js";
 import { followDesk } from "./live.js";
@@ -27,8 +29,14 @@ if (editor) {
   if (editor.dataset.editing) announceEditing(editor);
 }
 
+const newBlog = document.querySelector("form[data-new-blog]");
+if (newBlog) setupBlogForm(newBlog);
+
 const keyPoints = document.querySelector("form[data-key-points]");
 if (keyPoints) setupKeyPoints(keyPoints);
+
+const bulk = document.querySelector("form[data-bulk]");
+if (bulk) setupBulk(bulk);
 
 const layout = document.querySelector("[data-desk][data-events]");
 if (layout && "EventSource" in window) followDesk(layout);

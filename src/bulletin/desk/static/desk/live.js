@@ -22,6 +22,30 @@ function toast(text) {
   toast.timer = setTimeout(() => { element.hidden = true; }, 4000);
 }
 
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+// Where the keyboard focus is inside the panels about to be replaced: the nearest element
+// with an id (an entry's card) and the place of the focused control within it.
+function focusPlace(root) {
+  const active = document.activeElement;
+  if (!active || active === root || !root.contains(active)) return null;
+  const holder = active.closest("[id]");
+  return { id: holder.id, index: [...holder.querySelectorAll(FOCUSABLE)].indexOf(active) };
+}
+
+// The same control in the new panels gets the focus back; if its card is gone, the panels do,
+// so that the keyboard stays where it was on the page instead of falling back to the top.
+function restoreFocus(place, root) {
+  if (!place) return;
+  const holder = root.id === place.id ? root : root.querySelector(`#${CSS.escape(place.id)}`);
+  let target = holder ? holder.querySelectorAll(FOCUSABLE)[place.index] : null;
+  if (!target) {
+    target = holder || root;
+    target.tabIndex = -1;
+  }
+  target.focus({ preventScroll: true });
+}
+
 function entryVersions(root) {
   const seen = new Map();
   for (const item of root.querySelectorAll(".desk-entry")) seen.set(item.dataset.entryId, item.dataset.revision);
@@ -63,7 +87,9 @@ export function followDesk(layout) {
         if (before.get(item.dataset.entryId) !== item.dataset.revision) item.classList.add("arrived");
       }
       showEditors(adopted, editing);
+      const place = focusPlace(current);
       current.replaceWith(adopted);
+      restoreFocus(place, adopted);
     })();
     try { await refreshing; } catch { /* the next change or reconnect refreshes again */ }
     refreshing = null;

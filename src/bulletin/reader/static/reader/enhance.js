@@ -4,12 +4,17 @@
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** Formatters for one blog: its language and its time zone. */
+/** Formatters for one blog: its language and its time zone. Times follow the language's
+ * conventions with the zone ("2:39 PM EST" in en-US, "14:39 GMT" in en-GB, "14:39 MEZ" in
+ * de), as the server writes them (bulletin/blogs/dates.py: the same CLDR data). */
 export function clock(lang, timeZone) {
   const zone = { timeZone };
+  const day = new Intl.DateTimeFormat(lang, {
+    weekday: "long", day: "numeric", month: "long", ...zone,
+  });
   return {
     hm: new Intl.DateTimeFormat(lang, {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...zone,
+      hour: "numeric", minute: "2-digit", timeZoneName: "short", ...zone,
     }),
     full: new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "short", ...zone }),
     relative: new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" }),
@@ -20,9 +25,8 @@ export function clock(lang, timeZone) {
       }), date);
       return `${parts.year}-${parts.month}-${parts.day}`;
     },
-    dayParts: (date) => partsOf(new Intl.DateTimeFormat(lang, {
-      weekday: "long", day: "numeric", month: "long", ...zone,
-    }), date),
+    // The parts, and the whole in the language's order ("Tuesday, January 27").
+    dayParts: (date) => ({ ...partsOf(day, date), text: day.format(date) }),
   };
 }
 
@@ -77,7 +81,9 @@ export function enhance(root, t, times) {
     const note = document.createElement("p");
     note.className = "entry__embed-note";
     note.textContent = t.text("embedNotice", { provider });
-    holder.prepend(button, note);
+    // A post card's quoted words come first; a video's button stands where its player will.
+    if (holder.classList.contains("entry__post")) holder.append(button, note);
+    else holder.prepend(button, note);
   }
 }
 
@@ -110,9 +116,10 @@ function loadEmbed(holder, t) {
   frame.allowFullscreen = true;
   frame.referrerPolicy = "strict-origin-when-cross-origin";
   frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
-  holder.querySelector(".entry__embed-load")?.remove();
   holder.querySelector(".entry__embed-note")?.remove();
-  holder.prepend(frame);
+  const button = holder.querySelector(".entry__embed-load");
+  if (button) button.replaceWith(frame);
+  else holder.prepend(frame);
   frame.focus();
 }
 

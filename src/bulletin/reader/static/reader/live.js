@@ -2,7 +2,9 @@
 // what the reader is looking at. The page works without this script; it only adds to it.
 import { clock, enhance, listen, localiseTimes, validZone } from "./enhance.js";
 import { follow } from "./follow.js";
+import { bringTo, filteredOut, keyEventsFilter } from "./focus.js";
 import { strings } from "./strings.js";
+import { lastSeen, missedSince, showMissed } from "./visit.js";
 
 const AT_TOP_PX = 100; // "at the top": new entries may appear above without a jump
 
@@ -21,7 +23,16 @@ function start(main) {
     pending: new Map(), // entry id → {entry, html}, in arrival order
     baseTitle: document.title,
     emptyNote: $("stream-empty"),
+    // The page's seq, then that of each change applied: what it has shown so far.
+    latestSeq: Number(data.seq) || 0,
+    // New entries that belong on the live page, seen from a permalink or an older page.
+    elsewhere: new Set(),
+    // When the blog last changed before this page was rendered (new entries come after it).
+    renderedAt: Date.parse($("updated-at")?.getAttribute("datetime") || "") || Date.now(),
+    pinnedId: Number($("pinned-entry")?.querySelector("article")?.dataset.entryId) || null,
   };
+  // The live page remembers what it showed; permalinks and older pages do not show the latest.
+  const visit = "olderPage" in data || "embedded" in data ? null : lastSeen(data.slug);
   // Browsers that keep the visible content still when something changes above it.
   const anchoring = window.CSS?.supports?.("overflow-anchor", "auto") ?? false;
 
@@ -196,28 +207,32 @@ function start(main) {
     const id = Number(entry?.id);
     if (!id || !html) return;
     editPostings(id, revisePosting(entry));
-    const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${id}"]`);
-    if (pinned) {
-      const copy = pinnedCopy(parse(html));
-      keepPlayingEmbed(pinned, copy);
-      pinned.replaceWith(copy);
-      enhance(copy, t, times);
-    }
+    // The pinned box's short copy follows in the blog change that comes with the edit.
     const current = inStream(id);
     if (current) {
       // An edit: same place, new content (the server's HTML says "Updated HH:MM").
       const fresh = parse(html);
       keepPlayingEmbed(current, fresh);
       steady(current, () => current.replaceWith(fresh));
+      if (current.classList.contains("entry--focus")) fresh.classList.add("entry--focus");
       enhance(fresh, t, times);
+      markPinned();
       return;
     }
     if (state.pending.has(id)) {
       state.pending.set(id, { entry, html }); // edited while waiting: keep its place in line
       return;
     }
-    if ("olderPage" in data) return; // a page of older updates never grows
+    if ("olderPage" in data) {
+      // A page of older updates never grows: it points to the live page instead.
+      if (Date.parse(entry.published_at || "") > state.renderedAt) noteElsewhere(id);
+      return;
+    }
     if (belongsToOlderPage(parse(html))) return;
+    if (keyFilter?.on() && !entry.key_event) {
+      insert(html); // hidden by the filter: nothing moves, nothing to announce
+      return;
+    }
     state.pending.set(id, { entry, html });
     if (canInsertNow()) {
       const inserted = flush();
@@ -251,6 +266,7 @@ function start(main) {
     if (id == null) return;
     editPostings(id, () => null);
     if (state.pending.delete(Number(id))) refreshPending();
+    if (state.elsewhere.delete(Number(id))) noteElsewhere(null);
     const pinned = $("pinned-entry")?.querySelector(`article[data-entry-id="${Number(id)}"]`);
     if (pinned) {
       pinned.remove();
@@ -331,6 +347,8 @@ function start(main) {
     holder.replaceChildren(...(article ? [article] : []));
     if (article) enhance(holder, t, times);
     $("pinned").hidden = !article;
+    state.pinnedId = Number(article?.dataset.entryId) || null;
+    markPinned();
   };
 
   const onBlog = (blog) => {
@@ -357,6 +375,61 @@ function start(main) {
     announce(t.text("ended"));
   };
 
+  // --- where an entry is: permalinks, "Read more", key points, the catch-up summary ---------
+
+  // The entry the stream shows under "Pinned" says so, like the box at the top.
+  const markPinned = () => {
+    for (const flag of stream.querySelectorAll(".entry__flag--pinned")) {
+      if (Number(flag.closest("article")?.dataset.entryId) !== state.pinnedId) flag.remove();
+    }
+    const article = state.pinnedId && inStream(state.pinnedId);
+    if (article && !article.querySelector(".entry__flag--pinned")) {
+      const flag = document.createElement("span");
+      flag.className = "entry__flag entry__flag--pinned";
+      flag.textContent = t.text("pinned");
+      article.querySelector(".entry__meta")?.append(flag);
+    }
+    // "Read more" goes to the entry on this page when it is here, else to its permalink.
+    const more = $("pinned-entry")?.querySelector(".pinned__more");
+    if (more && inStream(state.pinnedId)) more.href = `#entry-${state.pinnedId}`;
+  };
+
+  // An entry's anchor when the entry is on this page, else its permalink.
+  const linkTo = (brief) => (brief && inStream(brief.id) ? `#entry-${Number(brief.id)}` : brief?.url || "#");
+
+  const goToEntry = (article, options) => {
+    if (keyFilter && filteredOut(main, article)) keyFilter.set(false);
+    bringTo(article, options);
+  };
+
+  // Count the new entries a permalink or an older page leaves to the live page.
+  const noteElsewhere = (id) => {
+    const link = $("new-updates-link");
+    if (id) state.elsewhere.add(Number(id));
+    if (!link) return;
+    const count = state.elsewhere.size;
+    link.hidden = count === 0;
+    link.textContent = count ? t.count("newUpdatesOnLive", count) : "";
+    if (id) announce(link.textContent);
+  };
+
+  // The browser remembers the last seq this page showed; entries still waiting behind the
+  // "new updates" button were not shown, so the seq stays where it was until they are.
+  const rememberShown = () => {
+    if (visit && state.pending.size === 0) visit.save(state.latestSeq);
+  };
+
+  const catchUp = async () => {
+    const since = visit?.read();
+    const pageSeq = Number(data.seq) || 0;
+    rememberShown();
+    if (since == null || since >= pageSeq || !data.catchUpUrl || !$("catch-up")) return;
+    const summary = await missedSince(data.catchUpUrl, since);
+    if (showMissed($("catch-up"), summary, { t, times, link: linkTo })) {
+      announce($("catch-up-title")?.textContent || "");
+    }
+  };
+
   // One change, from the stream or from the changes feed: the same object in both.
   const apply = (change) => {
     const payload = change.data || {};
@@ -372,22 +445,56 @@ function start(main) {
       onBlog(payload.blog);
       onEnd();
     }
+    keyFilter?.refresh();
+    if (typeof change.seq === "number") state.latestSeq = Math.max(state.latestSeq, change.seq);
+    rememberShown();
   };
 
   // --- wiring -----------------------------------------------------------------------------
 
+  const keyFilter = $("key-events-only") && !("embedded" in data)
+    ? keyEventsFilter({
+      main,
+      stream,
+      button: $("key-events-only"),
+      note: $("key-events-none"),
+      onChange: (on) => {
+        if (!on) return;
+        // What waits behind the button and the filter hides goes in now, unseen.
+        for (const [id, { entry, html }] of state.pending) {
+          if (!entry.key_event) {
+            insert(html);
+            state.pending.delete(id);
+          }
+        }
+        refreshPending();
+        rememberShown();
+      },
+    })
+    : null;
+
   button.addEventListener("click", () => {
     const inserted = flush();
+    rememberShown();
     if (!inserted.length) return;
-    const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    const behavior = reduced ? "auto" : "smooth";
-    // Focus the first of them on the page, so that Tab goes on from there.
-    const first = inserted.reduce((a, b) =>
-      a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? b : a);
-    first.focus({ preventScroll: true });
-    if (data.order === "oldest_first") first.scrollIntoView({ behavior, block: "start" });
-    else window.scrollTo({ top: 0, behavior });
+    // Take the reader to the first of them on the page (not to the top of the page, which is
+    // the header, key points and pinned entry), with focus there so Tab goes on from it.
+    const shown = inserted.filter((el) => !filteredOut(main, el));
+    if (shown.length) {
+      bringTo(shown.reduce((a, b) =>
+        a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? b : a));
+    }
     announce(t.count("newUpdates", inserted.length));
+  });
+
+  // Links to an entry of this page (#entry-N) land on it the same way, highlighted.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href^="#entry-"]') : null;
+    const article = link && inStream(link.getAttribute("href").slice("#entry-".length));
+    if (!article || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    history.pushState(null, "", `#${article.id}`);
+    goToEntry(article, { highlight: true });
   });
 
   document.addEventListener("visibilitychange", () => {
@@ -402,6 +509,12 @@ function start(main) {
   enhance(document, t, times);
   setUpdatedAt($("updated-at")?.getAttribute("datetime"));
   setInterval(() => localiseTimes(document, times), 60_000);
+  markPinned();
+
+  // A permalink lands on its entry; so does the live page opened at #entry-N.
+  const target = data.focusEntry || /^#entry-(\d+)$/.exec(location.hash)?.[1];
+  if (target && inStream(target)) goToEntry(inStream(target), { highlight: true, instant: true });
+  catchUp();
 
   // An ended blog has nothing more to say (its stream answers 204).
   if (data.status !== "live") return;
