@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from bulletin.blogs.embeds import PROVIDER_NAMES
+from bulletin.providers import PROVIDER_NAMES
 from bulletin.ratelimit import Rate, parse_rate
 
 T = TypeVar("T")
@@ -330,8 +330,8 @@ class Values:
     PUBLISHER_LOGO_URL = Setting(
         "",
         str,
-        "The newsroom's logo for search engines' publisher field: an absolute URL or a path "
-        "on this site such as /static/… (empty: no logo).",
+        "The newsroom's logo for search engines' publisher field: an absolute URL, or a "
+        "path on this site beginning with a slash (empty: no logo).",
     )
 
     DATA_DIR = Setting(
@@ -474,9 +474,10 @@ class Values:
     LEAN_STREAMS = Setting(
         True,
         _parse_bool,
-        "Serve live streams (/live/{slug}/events) in `bulletin serve` through a lean protocol "
-        "that keeps only the connection once a reader is live (about 5 KB less per reader); "
-        "off: through the ASGI edge, as under any other ASGI server.",
+        "Serve live streams (each blog's events stream) in `bulletin serve` through a lean "
+        "protocol that keeps only the connection once a reader is live (about 2 KB "
+        "per reader instead of about 10); off: through the ASGI edge, as under any other "
+        "ASGI server.",
     )
 
     HEADER_TIMEOUT_SECONDS = Setting(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.blogs.embeds import PROVIDER_NAMES, recognise
+from bulletin.blogs.embeds import recognise
 from bulletin.errors import ValidationFailed
+from bulletin.providers import PROVIDER_NAMES
 
 YOUTUBE_FRAME = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
 

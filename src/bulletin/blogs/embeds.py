@@ -39,18 +39,6 @@ class Embed:
         return asdict(self)
 
 
-PROVIDER_NAMES = {
-    "youtube": "YouTube",
-    "vimeo": "Vimeo",
-    "x": "X",
-    "bluesky": "Bluesky",
-    "instagram": "Instagram",
-    "tiktok": "TikTok",
-    "facebook": "Facebook",
-    "telegram": "Telegram",
-    "link": "Link",
-}
-
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("youtube", re.compile(r"^(?:www\.|m\.)?youtube\.com/(?:shorts|live|embed)/([\w-]{6,20})")),
     ("youtube", re.compile(r"^youtu\.be/([\w-]{6,20})")),

@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from bulletin import config
-from bulletin.blogs.embeds import CARD_FIELDS, PROVIDER_NAMES
+from bulletin.blogs.embeds import CARD_FIELDS
 from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.fields.base import read_value
 from bulletin.blogs.fields.kinds import (
@@ -52,6 +52,7 @@ from bulletin.blogs.fields.kinds import (
     PostDate,
 )
 from bulletin.errors import ValidationFailed
+from bulletin.providers import PROVIDER_NAMES
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_REDIRECTS = 2

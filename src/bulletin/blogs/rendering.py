@@ -19,10 +19,11 @@ from django.utils.text import Truncator
 from bulletin.accounts.models import User
 from bulletin.blogs import image_sizes, placement, tables
 from bulletin.blogs.dates import time_label
-from bulletin.blogs.embeds import CARD_FIELDS, PROVIDER_NAMES
+from bulletin.blogs.embeds import CARD_FIELDS
 from bulletin.blogs.fields import plain_blog_fields
 from bulletin.blogs.models import Contributor, Entry, LiveBlog, Media
 from bulletin.blogs.sanitize import plain_text
+from bulletin.providers import PROVIDER_NAMES
 
 
 def iso(moment: datetime | None) -> str | None:
