@@ -301,6 +301,61 @@ def delete_own_entry_after_it_was_published(n):
     return lambda actor: services.delete_entry(actor, entry)
 
 
+@case(EDITORS)
+def restore_deleted_entry(n):
+    entry = services.delete_entry(n.owner, n.published())
+    return lambda actor: services.restore_entry(actor, entry)
+
+
+@case(EDITORS)
+def restore_own_deleted_draft(n):
+    # A contributor may delete their own draft, but bringing it back is an editor's move.
+    draft = services.delete_entry(n.contributor, n.draft(n.contributor))
+    return lambda actor: services.restore_entry(actor, draft)
+
+
+# --- several entries at once (the desk's selection) ---------------------------------------
+# Each entry goes through its single-entry service, so a selection needs what each move needs.
+
+
+def _bulk(n: Newsroom, entries: list[Entry], move: str) -> Act:
+    return lambda actor: services.bulk_move(actor, n.blog, [e.pk for e in entries], move)
+
+
+@case(EDITORS)
+def bulk_unpublish(n):
+    return _bulk(n, [n.published(), n.published()], "unpublish")
+
+
+@case(EDITORS)
+def bulk_delete_published_entries(n):
+    return _bulk(n, [n.published(), n.published()], "delete")
+
+
+@case(WRITERS)
+def bulk_delete_own_drafts(n):
+    return _bulk(n, [n.draft(n.contributor), n.draft(n.contributor)], "delete")
+
+
+@case(EDITORS)
+def bulk_delete_own_draft_and_a_published_entry(n):
+    # All or none: the contributor's own draft is not deleted when the next entry is refused.
+    return _bulk(n, [n.draft(n.contributor), n.published()], "delete")
+
+
+@case(EDITORS)
+def bulk_mark_key_events(n):
+    return _bulk(n, [n.published(), n.published()], "key-event")
+
+
+@case(EDITORS)
+def bulk_unmark_key_events(n):
+    entries = [n.published(), n.published()]
+    for entry in entries:
+        services.set_key_event(n.owner, entry, True)
+    return _bulk(n, entries, "not-key-event")
+
+
 # --- the words on images -----------------------------------------------------------------
 
 
@@ -372,6 +427,8 @@ def test_no_write_service_is_missing_from_the_matrix():
         "set_key_event",
         "pin_entry",
         "publish_due",
+        "restore_entry",
+        "bulk_move",
     }
     public = {
         name

@@ -25,6 +25,7 @@ from bulletin import config
 from bulletin.accounts.models import ApiToken, Scope, hash_token
 from bulletin.assist import services as assist
 from bulletin.blogs import media, services
+from bulletin.blogs.fields import NewContributor
 from bulletin.blogs.models import Entry, Media
 from tests.security.conftest import Newsroom
 from tests.security.support import (
@@ -66,6 +67,7 @@ class Recipe:
     multipart: bool = False
     fields: dict[str, str] = field(default_factory=dict)
     suggestion: bool = False  # {key} names a key-point suggestion the assistant made
+    contributor: bool = False  # {contributor_id} names a profile the owner added
 
 
 ENTRY_BODY = {
@@ -112,6 +114,11 @@ RECIPES: dict[str, Recipe] = {
     "accept_key_point": Recipe({"text": "The quay is closed"}, suggestion=True),
     "dismiss_key_point": Recipe(suggestion=True),
     "update_settings": Recipe({"repeat_threshold": 0.7}),
+    "create_contributor": Recipe({"name": "Ana Costa", "role": "Harbour stringer"}),
+    "update_contributor": Recipe(
+        {"name": "Ana Costa", "role": "Harbour correspondent"}, contributor=True
+    ),
+    "delete_contributor": Recipe(contributor=True),
 }
 # Fields that hold words a person writes: hostile text there is stored as text.
 TEXT_FIELDS = {
@@ -133,6 +140,9 @@ TEXT_FIELDS = {
     "caption",
     "credit",
     "reason",
+    "guest_byline",
+    "name",
+    "role",
 }
 
 # POST routes that only answer a question (the repeat check): they store nothing, so the
@@ -216,6 +226,11 @@ def prepare(room: Newsroom, route: Route) -> Target:
     path = route.path(room.blog.slug, entry_id)
     if recipe.suggestion:
         path = path.replace("{key}", suggestion_key(room))
+    if recipe.contributor:
+        profile = services.create_contributor(
+            room.owner, room.blog, NewContributor(name="A. Costa", role="Stringer")
+        )
+        path = path.replace("{contributor_id}", str(profile.pk))
     return Target(route, recipe, path, headers, owner_token(room))
 
 
@@ -651,7 +666,7 @@ def test_the_words_of_an_upload_refuse_control_characters_and_excess(newsroom, r
 
 
 def _image_fields(route: Route) -> list[Any]:
-    return [w for w in integer_fields(route) if str(w[-1]).endswith("image_id")]
+    return [w for w in integer_fields(route) if str(w[-1]).endswith(("image_id", "photo_id"))]
 
 
 def _image_of(uploader: Any, blog: Any) -> Media:
