@@ -7,6 +7,7 @@ as their ETag, and may be cached by a CDN for a second.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -152,7 +153,27 @@ def catch_up(request: HttpRequest, slug: str) -> HttpResponse:
             ValidationFailed.on("since", f"must be a seq of this blog (ASCII digits), got {got}")
         )
     since = min(since, head.seq)  # a seq from before a restore: nothing is new
-    etag = f'"{head.seq}-c{since}"'
+    return _blog_document(
+        request,
+        head,
+        f"c{since}",
+        ("catch-up", head.id, head.seq, since),
+        lambda: json.dumps(catch_up_summary(_blog(head), since)).encode(),
+        "application/json",
+    )
+
+
+def _blog_document(
+    request: HttpRequest,
+    head: BlogHead,
+    variant: str,
+    cache_key: tuple[object, ...],
+    render: Callable[[], bytes],
+    content_type: str,
+) -> HttpResponse:
+    """A document about the whole blog (a feed, a catch-up answer) that changes only with the
+    blog's seq: one ETag per seq and variant, rendered once per seq for every reader."""
+    etag = f'"{head.seq}-{variant}"'
     headers = {
         "ETag": etag,
         "Cache-Control": FEED_CACHE_CONTROL,
@@ -160,11 +181,8 @@ def catch_up(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers=headers)
-    body = pages().page(
-        ("catch-up", head.id, head.seq, since),
-        lambda: json.dumps(catch_up_summary(_blog(head), since)).encode(),
-    )
-    return HttpResponse(body, content_type="application/json", headers=headers)
+    body = pages().page(cache_key, render)
+    return HttpResponse(body, content_type=content_type, headers=headers)
 
 
 def _blog(head: BlogHead) -> LiveBlog:
@@ -308,18 +326,14 @@ def feed(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Atom, RSS or JSON Feed of the blog; ``?key_events=1`` for key events only."""
     head = _head(slug)
     key_events = request.GET.get("key_events") in {"1", "true", "yes"}
-    etag = f'"{head.seq}-{kind}{"-k" if key_events else ""}"'
-    headers = {
-        "ETag": etag,
-        "Cache-Control": FEED_CACHE_CONTROL,
-        **surrogate.headers(surrogate.keys_for(head.id)),
-    }
-    if etag_matches(request.headers.get("If-None-Match"), etag):
-        return HttpResponse(status=304, headers=headers)
-    body = pages().page(
-        ("feed", head.id, head.seq, kind, key_events), lambda: _render_feed(head, kind, key_events)
+    return _blog_document(
+        request,
+        head,
+        f"{kind}{'-k' if key_events else ''}",
+        ("feed", head.id, head.seq, kind, key_events),
+        lambda: _render_feed(head, kind, key_events),
+        _FEED_TYPES[kind],
     )
-    return HttpResponse(body, content_type=_FEED_TYPES[kind], headers=headers)
 
 
 def _render_feed(head: BlogHead, kind: str, key_events: bool) -> bytes:
