@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.assist import services
-from bulletin.assist.models import EntryPrint, KeyPointSuggestion, RepeatBand
+from bulletin.assist import keypoints, services
+from bulletin.assist.models import EntryPrint, KeyPointSuggestion, RepeatBand, SuggestionsDue
 from bulletin.blogs import services as blog_services
 from bulletin.blogs.fields import EntryFields
 from tests.assist.conftest import REWORDED, STORY
@@ -50,6 +50,7 @@ def test_an_edit_replaces_the_fingerprint(team):
 
 @pytest.mark.parametrize("how", ["delete", "unpublish", "takedown"])
 def test_an_entry_that_leaves_the_stream_loses_its_fingerprint_and_suggestions_at_once(team, how):
+    keypoints.current(team.blog.pk)  # the desk looked: suggestions stored, drawn on the story
     assert team.story.pk in _suggested_ids(team)
     if how == "delete":
         blog_services.delete_entry(team.owner, team.story)
@@ -74,3 +75,28 @@ def test_the_assist_command_fingerprints_a_blog_again(team):
 
     assert EntryPrint.objects.filter(blog=team.blog).count() == 2
     assert services.similar(team.editor, team.blog, REWORDED["headline"], REWORDED["body"])
+
+
+def test_a_publish_leaves_the_suggestions_due_and_the_next_look_computes_them_once(team, make):
+    keypoints.current(team.blog.pk)
+    assert not SuggestionsDue.objects.filter(blog=team.blog).exists()
+
+    entry = make.entry(
+        team.blog,
+        headline="Rail",
+        body="<p>Network Rail suspended every train between Tamsey and the coast tonight.</p>",
+    )
+
+    # The writer's transaction only marked them: the stored ones do not draw on the new entry.
+    assert SuggestionsDue.objects.filter(blog=team.blog).exists()
+    assert entry.pk not in _suggested_ids(team)
+    assert any(entry.pk in s.entry_ids for s in services.suggestions(team.editor, team.blog))
+    assert not SuggestionsDue.objects.filter(blog=team.blog).exists()
+
+
+def test_a_draft_saved_or_deleted_leaves_the_suggestions_alone(team, make):
+    keypoints.current(team.blog.pk)
+    draft = make.entry(team.blog, status="draft", headline="Not yet", body="<p>Soon.</p>")
+    blog_services.delete_entry(team.owner, draft)
+
+    assert not SuggestionsDue.objects.filter(blog=team.blog).exists()

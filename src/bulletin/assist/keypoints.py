@@ -6,8 +6,15 @@ entries that use them), key events counting ``KEY_EVENT_WEIGHT`` times and older
 (half as much every ``HALF_LIFE``). The best sentences that say different things become
 suggestions; entries that say the same thing are listed with the one suggested. A sentence that
 leans on context ("He said…", a question) or runs past 280 characters without a clause to cut
-at is not suggested. Computed on write, stored, read by the desk and the API; nothing is shown to
-readers until an editor accepts a line into the key points box.
+at is not suggested. Stored, read by the desk and the API; nothing is shown to readers until an
+editor accepts a line into the key points box.
+
+When: a publish or an edit only marks the blog's suggestions due (:func:`mark_due`), and the
+next read recomputes them (:func:`current`). Recomputing weighs every sentence of the last
+hours against one another, a fifth of a publish's CPU when it ran in every write; in the
+writer's transaction it held the blog's lock and delayed the change to every reader. A removal
+still recomputes in its own transaction (:mod:`bulletin.assist.prints`): nothing drawn from a
+deleted entry is kept, even unread.
 """
 
 from __future__ import annotations
@@ -19,11 +26,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db import models, transaction
 
 from bulletin.assist.compare import says_the_same
-from bulletin.assist.models import DismissedSuggestion, EntryPrint, KeyPointSuggestion
+from bulletin.assist.models import (
+    DismissedSuggestion,
+    EntryPrint,
+    KeyPointSuggestion,
+    SuggestionsDue,
+)
 from bulletin.assist.text import weighted_terms
+from bulletin.blogs.changelog import lock_blog
 from bulletin.blogs.models import KEY_POINT_MAX, Entry, KeyPoint
 
 WINDOW = timedelta(hours=6)
@@ -71,12 +84,6 @@ class Candidate:
 
 def shown_at(entry: Entry) -> datetime:
     return entry.display_at or entry.published_at or entry.created_at
-
-
-def in_window(entry: Entry) -> bool:
-    """Whether the entry is (or was) recent enough to change the suggestions."""
-    newest = EntryPrint.objects.filter(blog_id=entry.blog_id).aggregate(m=Max("shown_at"))["m"]
-    return newest is None or shown_at(entry) >= newest - WINDOW
 
 
 def compute(blog_id: int) -> list[Candidate]:
@@ -138,8 +145,26 @@ def current_key_points(blog_id: int) -> list[str]:
     return list(KeyPoint.objects.filter(blog_id=blog_id).values_list("text", flat=True))
 
 
+def mark_due(blog_id: int) -> None:
+    """The blog's coverage changed: recompute its suggestions before they are next read."""
+    SuggestionsDue.objects.bulk_create([SuggestionsDue(blog_id=blog_id)], ignore_conflicts=True)
+
+
+def current(blog_id: int) -> models.QuerySet[KeyPointSuggestion]:
+    """The blog's stored suggestions, recomputed first if a write marked them due."""
+    if SuggestionsDue.objects.filter(blog_id=blog_id).exists():
+        with transaction.atomic():
+            # The blog's row lock queues this behind writers and other readers of the same
+            # blog: only the first to get it finds the mark and recomputes, once.
+            lock_blog(blog_id)
+            if SuggestionsDue.objects.filter(blog_id=blog_id).delete()[0]:
+                refresh(blog_id)
+    return KeyPointSuggestion.objects.filter(blog_id=blog_id)
+
+
 def refresh(blog_id: int) -> None:
-    """Recompute and store the blog's suggestions (inside the writer's transaction)."""
+    """Recompute and store the blog's suggestions now (the caller holds the blog's lock)."""
+    SuggestionsDue.objects.filter(blog_id=blog_id).delete()
     chosen = compute(blog_id)
     KeyPointSuggestion.objects.filter(blog_id=blog_id).delete()
     KeyPointSuggestion.objects.bulk_create(

@@ -1,4 +1,5 @@
-"""What the assistant stores, computed when an entry is written and never on a reader's request.
+"""What the assistant stores: fingerprints computed when an entry is written, key-point
+suggestions when the desk next asks after a write; never on a reader's request.
 
 Only published entries have a fingerprint: an entry that is deleted, unpublished or taken down
 loses its fingerprint, its band keys and any suggestion drawn from it in the same transaction.
@@ -80,6 +81,23 @@ class KeyPointSuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SuggestionsDue(models.Model):
+    """A blog whose stored suggestions are older than its published entries.
+
+    Publishing or editing only adds this row (one insert that ignores a row already there);
+    the suggestions are recomputed when next read (:func:`bulletin.assist.keypoints.current`),
+    outside the writer's transaction and off the path of the change to readers. A removal does
+    not wait for a read: what it took away leaves the suggestions in its own transaction.
+    """
+
+    blog = models.OneToOneField(
+        LiveBlog, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"suggestions of blog {self.blog_id} due"
 
 
 class DismissedSuggestion(models.Model):

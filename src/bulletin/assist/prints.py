@@ -1,9 +1,10 @@
 """Fingerprints of published entries, kept in step with every entry write.
 
 :func:`entry_written` receives ``bulletin.blogs.events.entry_written`` inside the write's
-transaction: a published entry's sentences, terms and LSH band keys are stored; any other
-entry (draft, deleted, unpublished, taken down) loses them at once, and the blog's key-point
-suggestions are recomputed so nothing drawn from it is suggested again.
+transaction: a published entry's sentences, terms and LSH band keys are stored and the blog's
+key-point suggestions marked due; any other entry (draft, deleted, unpublished, taken down)
+loses them at once, and suggestions drawn from it are recomputed in the same transaction so
+nothing drawn from it is suggested again.
 """
 
 from __future__ import annotations
@@ -36,26 +37,30 @@ def all_terms(analysed: Analysed) -> set[str]:
 
 
 def entry_written(sender: Any, entry: Entry, **kwargs: Any) -> None:
-    """Store or drop the entry's fingerprint, then refresh the blog's suggestions if needed."""
-    suggested = KeyPointSuggestion.objects.filter(blog_id=entry.blog_id)
-    was_suggested = any(entry.pk in ids for ids in suggested.values_list("entry_ids", flat=True))
+    """Store or drop the entry's fingerprint; the blog's suggestions follow (keypoints)."""
     if entry.is_public and entry.taken_down_at is None:
         remember(entry)
+        keypoints.mark_due(entry.blog_id)
+        return
+    if not forget(entry):
+        return  # never published, or already gone: the suggestions never drew on it
+    drawn_on = KeyPointSuggestion.objects.filter(blog_id=entry.blog_id).values_list(
+        "entry_ids", flat=True
+    )
+    if any(entry.pk in ids for ids in drawn_on):
+        keypoints.refresh(entry.blog_id)  # now, in this transaction: see keypoints
     else:
-        forget(entry)
-    if was_suggested or keypoints.in_window(entry):
-        keypoints.refresh(entry.blog_id)
+        keypoints.mark_due(entry.blog_id)
 
 
 def remember(entry: Entry) -> None:
     analysed = analyse(entry.headline, entry.body)
-    shown_at = entry.display_at or entry.published_at or entry.created_at
     EntryPrint.objects.update_or_create(
         entry_id=entry.pk,
         defaults={
             "blog_id": entry.blog_id,
             "headline": entry.headline,
-            "shown_at": shown_at,
+            "shown_at": keypoints.shown_at(entry),
             "is_key_event": entry.is_key_event,
             "sentences": [[text, terms] for text, terms in analysed],
         },
@@ -67,9 +72,10 @@ def remember(entry: Entry) -> None:
     )
 
 
-def forget(entry: Entry) -> None:
+def forget(entry: Entry) -> bool:
+    """Drop the entry's fingerprint; whether it had one."""
     RepeatBand.objects.filter(entry_id=entry.pk).delete()
-    EntryPrint.objects.filter(entry_id=entry.pk).delete()
+    return EntryPrint.objects.filter(entry_id=entry.pk).delete()[0] > 0
 
 
 def rebuild_blog(blog_id: int) -> int:

@@ -46,7 +46,7 @@ def open_suggestions(blog: LiveBlog) -> list[KeyPointSuggestion]:
     present = [weighted_terms(text) for text in keypoints.current_key_points(blog.pk)]
     dismissed = set(DismissedSuggestion.objects.filter(blog=blog).values_list("key", flat=True))
     found = []
-    for suggestion in KeyPointSuggestion.objects.filter(blog=blog):
+    for suggestion in keypoints.current(blog.pk):
         terms = weighted_terms(suggestion.text)
         if suggestion.key in dismissed or any(says_the_same(p, terms) for p in present):
             continue
@@ -55,7 +55,7 @@ def open_suggestions(blog: LiveBlog) -> list[KeyPointSuggestion]:
 
 
 def _find(blog: LiveBlog, key: str) -> KeyPointSuggestion:
-    found = KeyPointSuggestion.objects.filter(blog=blog, key=key).first()
+    found = keypoints.current(blog.pk).filter(key=key).first()
     if found is None:
         raise NotFound(f"no key-point suggestion {key[:64]!r} for this live blog (it may be gone)")
     return found
@@ -71,7 +71,7 @@ def accept(actor: Actor, blog: LiveBlog, key: str, text: str | None = None) -> L
     ]
     points.append((line, suggestion.entry_ids[0] if suggestion.entry_ids else None))
     blog = services.set_key_points(actor, blog, points)
-    keypoints.refresh(blog.pk)
+    keypoints.mark_due(blog.pk)
     return blog
 
 
