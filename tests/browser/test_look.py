@@ -11,13 +11,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, expect
 
 from bulletin.blogs import services
 from bulletin.blogs.fields import BlogFields, EntryFields
@@ -182,6 +183,70 @@ def test_the_compact_embed_shows_the_latest_three_and_stays_live(
     inner = frame.evaluate("document.documentElement.scrollHeight")
     assert abs(frame_height - inner) <= 2
     page.screenshot(path=artifacts_dir() / "look-embed-limit-3-in-article.png", full_page=True)
+
+
+# What the page's announcer says, every time it speaks (it is emptied before each message).
+_RECORD_ANNOUNCEMENTS = """() => {
+    window.announced = [];
+    const announcer = document.getElementById("announcer");
+    new MutationObserver(() => {
+        if (announcer.textContent) window.announced.push(announcer.textContent);
+    }).observe(announcer, { childList: true, characterData: true, subtree: true });
+}"""
+
+
+def test_the_compact_embed_keeps_edits_to_older_entries_out_of_sight_and_unannounced(
+    newsroom, serve, reader_factory
+):
+    server: Server = serve()
+    start = datetime.now(UTC) - timedelta(hours=1)
+
+    def at(minutes: float) -> str:
+        return (start + timedelta(minutes=minutes)).isoformat()
+
+    ids = [api_publish(server, newsroom, f"Update {n}", display_at=at(n)) for n in range(10)]
+    reader = reader_factory(server)
+    # The latest three shown (9, 8, 7), five behind them hidden (6 to 2); 1 and 0 not held.
+    page = reader.open_following(f"/live/{newsroom.blog.slug}/embed?limit=3")
+    _wait_for_headlines(page.main_frame, ["Update 9", "Update 8", "Update 7"])
+    page.evaluate(_RECORD_ANNOUNCEMENTS)
+
+    def edit(entry_id: int, headline: str) -> None:
+        api(
+            server,
+            newsroom,
+            "PATCH",
+            f"/entries/{entry_id}",
+            {"headline": headline},
+            headers={"If-Match": '"1"'},
+        )
+
+    edit(ids[0], "Update 0, corrected")  # older than all the embed holds
+    edit(ids[4], "Update 4, corrected")  # held, hidden
+    # Published now but dated between two hidden ones: it joins them, unseen.
+    late = api_publish(server, newsroom, "A late report", display_at=at(2.5))
+    newest = api_publish(server, newsroom, "Update 10")
+
+    _wait_for_headlines(page.main_frame, ["Update 10", "Update 9", "Update 8"])
+    # Changes apply in order, so the earlier ones were announced before this one, if at all.
+    page.wait_for_function(
+        "() => window.announced.includes('New update: Update 10')", timeout=WAIT_MS
+    )
+    assert page.evaluate("window.announced") == ["New update: Update 10"]
+    expect(page.locator("#new-updates")).to_be_hidden()
+    assert page.locator(f"#entry-{ids[0]}").count() == 0
+    expect(page.locator(f"#entry-{ids[4]} .entry__headline")).to_have_text("Update 4, corrected")
+    expect(page.locator(f"#entry-{ids[4]}")).to_be_hidden()
+    expect(page.locator(f"#entry-{late}")).to_be_hidden()
+    held = page.eval_on_selector_all(
+        "#stream > article.entry", "els => els.map((e) => +e.dataset.entryId)"
+    )
+    assert held == [newest, *reversed(ids[3:]), late, ids[2]]
+
+    # A deleted entry still leaves, and the next older one takes its place, unannounced.
+    api(server, newsroom, "DELETE", f"/entries/{ids[9]}")
+    _wait_for_headlines(page.main_frame, ["Update 10", "Update 8", "Update 7"])
+    assert page.evaluate("window.announced") == ["New update: Update 10"]
 
 
 # --- every page, at both widths, in both schemes ----------------------------------------------

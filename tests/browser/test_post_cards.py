@@ -13,7 +13,7 @@ from bulletin.blogs import services
 from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import DESKTOP, PHONE, artifacts_dir
+from tests.browser.conftest import DESKTOP, PHONE, api, artifacts_dir
 from tests.realtime.conftest import Newsroom
 
 X_POST = "https://x.com/hmcoastguard/status/1751234567890123456"
@@ -99,6 +99,57 @@ def test_post_cards_show_their_words_and_load_a_widget_only_on_its_own_click(
     assert all(url.startswith("https://platform.twitter.com/") for url in reader.watch.external)
     assert bluesky_card.locator("iframe").count() == 0  # its own click, not this one
     expect(x_card.locator(".post__text")).to_be_visible()  # the quoted words stay
+
+
+def test_every_widget_the_reader_loaded_keeps_running_through_an_edit_of_its_entry(
+    newsroom, serve, reader_factory
+):
+    entry = _publish(newsroom, "The coastguard's warning", embeds=[X_CARD, BLUESKY_CARD])
+    server = serve()
+    reader = reader_factory(server, allow_hosts=WIDGET_HOSTS)
+    page = reader.open_following(f"/live/{newsroom.blog.slug}")
+    article = page.locator(f"#entry-{entry.pk}")
+    cards = {
+        "x": article.locator(".entry__embed[data-provider=x]"),
+        "bluesky": article.locator(".entry__embed[data-provider=bluesky]"),
+    }
+    # Both loaded, the second first; each stand-in's document is marked, so that a frame
+    # that loaded again (a new document) would show it.
+    for name in ("bluesky", "x"):
+        cards[name].locator("button.entry__embed-load").click()
+        cards[name].frame_locator("iframe").locator("p").evaluate("p => { p.id = 'kept'; }")
+    asked = len(reader.watch.external)
+
+    api(
+        server,
+        newsroom,
+        "PATCH",
+        f"/entries/{entry.pk}",
+        {"headline": "The coastguard's warning, updated"},
+        headers={"If-Match": '"1"'},
+    )
+
+    expect(article.locator(".entry__headline")).to_have_text("The coastguard's warning, updated")
+    for name in ("x", "bluesky"):
+        expect(cards[name].frame_locator("iframe").locator("p#kept")).to_have_count(1)
+        expect(cards[name].locator(".post__text")).to_be_visible()  # the words stay too
+        assert cards[name].locator("button.entry__embed-load").count() == 0
+    assert len(reader.watch.external) == asked  # nothing asked of X or Bluesky again
+
+    # An embed whose post changed is a new one: its old frame goes, its button comes back.
+    other = {**BLUESKY_CARD, "url": BLUESKY_POST.replace("3lbq7xk2vmt2d", "3lbq9zz4abc2d")}
+    api(
+        server,
+        newsroom,
+        "PATCH",
+        f"/entries/{entry.pk}",
+        {"embeds": [X_CARD, other]},
+        headers={"If-Match": '"2"'},
+    )
+
+    expect(cards["bluesky"].locator("button.entry__embed-load")).to_be_visible()
+    assert cards["bluesky"].locator("iframe").count() == 0
+    expect(cards["x"].frame_locator("iframe").locator("p#kept")).to_have_count(1)
 
 
 def test_hostile_card_text_never_runs_in_the_browser(newsroom, serve, reader_factory):

@@ -15,6 +15,7 @@ from bulletin.blogs.models import Entry
 from bulletin.reader.stream import PAGE_SIZE
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE, api, artifacts_dir
+from tests.factories import Factory
 from tests.realtime.conftest import Newsroom, api_publish
 
 WAIT_MS = 5000
@@ -273,6 +274,60 @@ def test_key_events_only_filters_the_stream_and_keeps_filtering_live_updates(
     switch.click()
 
     expect(page.locator(f"#entry-{plain}")).to_be_visible()
+    expect(page.locator(f"#entry-{made[0].pk}")).to_be_visible()
+
+
+def test_key_events_only_is_remembered_per_blog_in_this_browser_and_easy_to_switch_off(
+    newsroom, serve, reader_factory
+):
+    made = _newsroom_page(newsroom, entries=3)
+    key = _publish(newsroom, "Dam gives way", key_event=True)
+    other = Factory().blog(title="Election night")
+    server = serve()
+    reader = reader_factory(server)
+    slug = newsroom.blog.slug
+    stored = f"() => localStorage.getItem('bulletin:key-events-only:{slug}')"
+    first = reader.open_following(f"/live/{slug}")
+    assert first.evaluate(stored) is None  # off is the default, kept as nothing
+
+    first.get_by_role("button", name="Key events only").click()
+
+    assert first.evaluate(stored) == "true"
+    first.close()
+
+    # The next visit opens filtered, the switch shown pressed and named as before.
+    page = reader.open_following(f"/live/{slug}")
+    switch = page.get_by_role("button", name="Key events only", exact=True)
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    expect(switch).to_be_visible()
+    expect(page.locator(f"#entry-{made[0].pk}")).to_be_hidden()
+    expect(page.locator(f"#entry-{key.pk}")).to_be_visible()
+    # Live arrivals are filtered as they land.
+    plain = api_publish(server, newsroom, "Traffic update")
+    breaking = api_publish(server, newsroom, "Second dam at risk", key_event=True)
+    expect(page.locator(f"#entry-{breaking}")).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_selector(f"#stream > #entry-{plain}", state="attached", timeout=WAIT_MS)
+    expect(page.locator(f"#entry-{plain}")).to_be_hidden()
+    expect(page.locator("#new-updates")).to_be_hidden()
+    assert_accessible(page, "the live page opened filtered to key events")
+    # Per blog, in this browser only: never a cookie, and another blog opens unfiltered.
+    assert reader.context.cookies() == []
+    elsewhere = reader.open(f"/live/{other.slug}")
+    expect(elsewhere.locator("#key-events-only")).to_have_attribute("aria-pressed", "false")
+    elsewhere.close()
+    # A link to an entry the filter hides turns it off for that visit, not for the next.
+    permalink = reader.open(f"/live/{slug}/e/{made[0].pk}")
+    _lands_on(permalink, made[0].pk)
+    expect(permalink.locator("#key-events-only")).to_have_attribute("aria-pressed", "false")
+    assert permalink.evaluate(stored) == "true"
+    permalink.close()
+
+    switch.click()
+
+    expect(page.locator(f"#entry-{plain}")).to_be_visible()
+    assert page.evaluate(stored) is None
+    page.reload()
+    expect(page.locator("#key-events-only")).to_have_attribute("aria-pressed", "false")
     expect(page.locator(f"#entry-{made[0].pk}")).to_be_visible()
 
 

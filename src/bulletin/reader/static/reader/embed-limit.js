@@ -1,7 +1,11 @@
 // The compact embed (/live/{slug}/embed?limit=N): whatever live.js adds, edits or removes in
 // the stream, the latest N entries are shown and the older ones kept hidden (the page comes
 // with a few of them, so that a deleted entry is replaced by the next older one). Only this
-// file knows about the limit; live.js applies changes as on the full page.
+// file knows N; live.js applies changes as on the full page, except that it leaves out, unseen
+// and unannounced, an entry older than every one shown (an edit to an old entry). Once the
+// hidden ones are used up, a deletion leaves the box one short, quietly, until the next new
+// entry: the page holds no more, and asking the server again could bring back an entry whose
+// deletion this page already applied, from a cached copy older than that deletion.
 
 const main = document.getElementById("liveblog");
 const stream = document.getElementById("stream");

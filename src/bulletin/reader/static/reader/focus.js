@@ -32,9 +32,11 @@ export function bringTo(article, { highlight = false, instant = false } = {}) {
 /**
  * The "Key events only" switch: a class on the page that CSS turns into hiding every other
  * entry, so that entries arriving live are filtered as they land. Day dividers with no key
- * event under them are marked too (call `refresh()` after the stream changed).
+ * event under them are marked too (call `refresh()` after the stream changed). `remember`
+ * (visit.js `remembered`) keeps the reader's choice for the next visit: the page opens
+ * filtered when they left the switch on.
  */
-export function keyEventsFilter({ main, stream, button, note, onChange }) {
+export function keyEventsFilter({ main, stream, button, note, remember, onChange }) {
   const on = () => main.classList.contains(KEY_ONLY_CLASS);
 
   const refresh = () => {
@@ -52,15 +54,25 @@ export function keyEventsFilter({ main, stream, button, note, onChange }) {
     if (note) note.hidden = !on() || any;
   };
 
-  const set = (value) => {
+  const show = (value) => {
     main.classList.toggle(KEY_ONLY_CLASS, value);
     button.setAttribute("aria-pressed", String(value));
     refresh();
+  };
+  const set = (value) => {
+    show(value);
     onChange?.(value);
   };
 
-  button.addEventListener("click", () => set(!on()));
+  button.addEventListener("click", () => {
+    set(!on());
+    // Only the switch itself is remembered: a link that lands on an entry the filter hides
+    // turns it off for this visit alone. Off is the default, so it is stored as nothing.
+    if (on()) remember?.save(true);
+    else remember?.forget();
+  });
   button.closest("[hidden]")?.removeAttribute("hidden");
-  refresh();
+  // Before anything arrives live: nothing waits yet for onChange to sort out.
+  show(remember?.read() === true);
   return { on, set, refresh };
 }

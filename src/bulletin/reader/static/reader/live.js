@@ -4,7 +4,7 @@ import { clock, enhance, listen, localiseTimes, validZone } from "./enhance.js";
 import { follow } from "./follow.js";
 import { bringTo, filteredOut, keyEventsFilter } from "./focus.js";
 import { strings } from "./strings.js";
-import { lastSeen, missedSince, showMissed } from "./visit.js";
+import { lastSeen, missedSince, remembered, showMissed } from "./visit.js";
 
 const AT_TOP_PX = 100; // "at the top": new entries may appear above without a jump
 
@@ -121,12 +121,19 @@ function start(main) {
   };
   const articles = () => [...stream.querySelectorAll(":scope > article.entry")];
 
+  const olderThanEvery = (article, others) =>
+    others.length > 0 && others.every((o) => later(o, article));
+
   // An entry older than every one shown, on a page that has older pages, lives on those: an
   // edit to it must not pull it onto this one.
-  const belongsToOlderPage = (article) => {
-    const shown = articles();
-    return Boolean($("load-older")) && shown.length > 0 && shown.every((o) => later(o, article));
-  };
+  const belongsToOlderPage = (article) =>
+    Boolean($("load-older")) && olderThanEvery(article, articles());
+
+  // The compact embed (data-embed-limit) shows its latest N entries; embed-limit.js hides the
+  // few it holds behind them, there to fill in for a deleted one. An entry older than every
+  // one it shows (an edit to an old entry, or one dated back) is no news there.
+  const belowCompactEmbed = (article) =>
+    "embedLimit" in data && olderThanEvery(article, articles().filter((o) => !o.hidden));
 
   // Put a new entry where the blog's order wants it, under the divider of its day, adding
   // the divider when the day is new.
@@ -212,8 +219,7 @@ function start(main) {
     if (current) {
       // An edit: same place, new content (the server's HTML says "Updated HH:MM").
       const fresh = parse(html);
-      keepPlayingEmbed(current, fresh);
-      steady(current, () => current.replaceWith(fresh));
+      steady(current, () => replaceKeepingFrames(current, fresh));
       if (current.classList.contains("entry--focus")) fresh.classList.add("entry--focus");
       enhance(fresh, t, times);
       markPinned();
@@ -228,7 +234,14 @@ function start(main) {
       if (Date.parse(entry.published_at || "") > state.renderedAt) noteElsewhere(id);
       return;
     }
-    if (belongsToOlderPage(parse(html))) return;
+    const article = parse(html);
+    if (belongsToOlderPage(article)) return;
+    if (belowCompactEmbed(article)) {
+      // Newer than one the embed holds hidden: it joins them, unseen and unannounced. Older
+      // than all of them, it belongs to the live page, as entries between it and them do.
+      if (articles().some((o) => later(article, o))) insert(html).hidden = true;
+      return;
+    }
     if (keyFilter?.on() && !entry.key_event) {
       insert(html); // hidden by the filter: nothing moves, nothing to announce
       return;
@@ -246,13 +259,45 @@ function start(main) {
     }
   };
 
-  // A video the reader started keeps playing through an edit of its entry's text.
-  const keepPlayingEmbed = (old, fresh) => {
-    const playing = old.querySelector(".entry__embed iframe")?.closest(".entry__embed");
-    const placeholder = fresh.querySelector(".entry__embed");
-    if (playing && placeholder?.dataset.frameUrl === playing.dataset.frameUrl) {
-      placeholder.replaceWith(playing);
+  // Put `fresh` in the place of `old`, taking along every provider frame the reader loaded
+  // whose URL the fresh copy still has: a video keeps playing through an edit of its entry's
+  // text, and so does the second post of the entry. The fresh copy is in the page before the
+  // frames move, so that moveBefore keeps them running (Chromium 133+); a browser without it
+  // loads a moved frame again.
+  const replaceKeepingFrames = (old, fresh) => {
+    const loaded = [...old.querySelectorAll(".entry__embed[data-frame-url]")]
+      .map((holder) => ({
+        url: holder.dataset.frameUrl,
+        frame: holder.querySelector(":scope > iframe"),
+      }))
+      .filter(({ frame }) => frame);
+    if (!loaded.length) {
+      old.replaceWith(fresh);
+      return;
     }
+    old.after(fresh);
+    const waiting = [...fresh.querySelectorAll(".entry__embed[data-frame-url]")];
+    for (const { url, frame } of loaded) {
+      const at = waiting.findIndex((holder) => holder.dataset.frameUrl === url);
+      if (at < 0) continue; // that embed was removed or changed: its frame goes with the old copy
+      const [holder] = waiting.splice(at, 1);
+      // Where enhance.js puts a frame on the reader's click: a video's first, a post's last.
+      const before = holder.classList.contains("entry__post") ? null : holder.firstChild;
+      moveKeepingState(holder, frame, before);
+    }
+    old.remove();
+  };
+
+  const moveKeepingState = (parent, node, before) => {
+    if (typeof parent.moveBefore === "function") {
+      try {
+        parent.moveBefore(node, before);
+        return;
+      } catch {
+        // A move it cannot make with the state kept: a plain move still shows the frame.
+      }
+    }
+    parent.insertBefore(node, before);
   };
 
   const removeDividerIfEmpty = (dividerEl) => {
@@ -342,8 +387,7 @@ function start(main) {
     if (!holder || html === pinnedHtml) return;
     pinnedHtml = html;
     const article = html ? pinnedCopy(parse(html)) : null;
-    const old = holder.querySelector("article");
-    if (old && article) keepPlayingEmbed(old, article);
+    // The short copy carries no embed (blogs/rendering.py): nothing in it to keep playing.
     holder.replaceChildren(...(article ? [article] : []));
     if (article) enhance(holder, t, times);
     $("pinned").hidden = !article;
@@ -458,6 +502,8 @@ function start(main) {
       stream,
       button: $("key-events-only"),
       note: $("key-events-none"),
+      // The reader's choice, per blog, in this browser only (docs/realtime.md).
+      remember: remembered(`bulletin:key-events-only:${data.slug}`),
       onChange: (on) => {
         if (!on) return;
         // What waits behind the button and the filter hides goes in now, unseen.

@@ -5,25 +5,46 @@
 
 const KEY_PREFIX = "bulletin:last-seen:";
 
-/** The remembered seq of blog `slug`: `read()` (null when none) and `save(seq)`. */
-export function lastSeen(slug) {
-  const key = KEY_PREFIX + slug;
+/**
+ * One value this browser keeps under `key` in localStorage, as JSON: `read()` (null when
+ * none), `save(value)` and `forget()`. Where storage is switched off (a sandboxed frame, a
+ * strict privacy mode) or full, the page works the same and only forgets.
+ */
+export function remembered(key) {
   return {
     read() {
       try {
-        const seq = JSON.parse(localStorage.getItem(key) || "null")?.seq;
-        return Number.isSafeInteger(seq) && seq >= 0 ? seq : null;
+        return JSON.parse(localStorage.getItem(key) || "null");
       } catch {
-        return null; // storage switched off (a sandboxed frame, a strict privacy mode)
+        return null; // switched off, or not JSON (written by someone else)
       }
     },
-    save(seq) {
+    save(value) {
       try {
-        localStorage.setItem(key, JSON.stringify({ seq }));
+        localStorage.setItem(key, JSON.stringify(value));
       } catch {
-        // Storage full or switched off: the page works the same, only forgets the visit.
+        // Full or switched off: see above.
       }
     },
+    forget() {
+      try {
+        localStorage.removeItem(key);
+      } catch {
+        // Switched off: there is nothing stored to forget.
+      }
+    },
+  };
+}
+
+/** The remembered seq of blog `slug`: `read()` (null when none) and `save(seq)`. */
+export function lastSeen(slug) {
+  const stored = remembered(KEY_PREFIX + slug);
+  return {
+    read() {
+      const seq = stored.read()?.seq;
+      return Number.isSafeInteger(seq) && seq >= 0 ? seq : null;
+    },
+    save: (seq) => stored.save({ seq }),
   };
 }
 
