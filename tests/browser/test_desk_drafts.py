@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from bulletin.accounts.models import Role, User
 from bulletin.blogs import services
@@ -281,6 +281,80 @@ def test_focus_stays_on_its_button_when_a_colleague_changes_the_list(desk_server
     expect(pin).to_be_focused()
 
 
+# The desk hears of drafts when it next looks (views/live.py, every few seconds): a loaded
+# machine gets longer than for a change, which wakes the stream at once.
+LIVE_MS = 25_000
+
+
+def _editor_status(page: Page) -> Locator:
+    return page.locator("#entry-editor [data-autosave-status]")
+
+
+def test_an_edit_kept_in_one_browser_appears_live_on_a_colleagues_desk_and_comes_back(
+    desk_server, reader_factory
+):
+    blog, ana, ben = _newsroom()
+    entry = services.publish_entry(ana, blog, EntryFields.read({"headline": "Bridge closed"}))
+    colleague = reader_factory(desk_server)
+    desk = _sign_in(colleague, ben, f"/desk/{blog.slug}/")
+    expect(desk.locator("[data-live-state]")).to_have_attribute("data-state", "live")
+    expect(desk.locator("#desk-panels .being-written")).to_have_count(0)
+    desk.evaluate("window.stillTheSamePage = true")
+    pin = desk.locator(f"#desk-entry-{entry.pk}").get_by_role("button", name="Pin")
+    pin.focus()
+
+    laptop = reader_factory(desk_server)
+    editing = _sign_in(laptop, ana, f"/desk/{blog.slug}/entries/{entry.pk}/edit")
+    expect(_editor_status(editing)).to_have_attribute("role", "status")
+    editing.fill("#e-headline", "Bridge closed both ways")
+    expect(_editor_status(editing)).to_have_text("Draft saved on the desk", timeout=WAIT_MS)
+    assert EntryDraft.objects.get(entry=entry).values["headline"] == ["Bridge closed both ways"]
+    assert Entry.objects.get(pk=entry.pk).headline == "Bridge closed"
+
+    # On the colleague's desk, without a reload, and without taking the keyboard's place.
+    listed = desk.locator("#desk-panels .being-written")
+    expect(listed).to_contain_text("Ana Editor", timeout=LIVE_MS)
+    expect(listed).to_contain_text(
+        "editing \N{LEFT DOUBLE QUOTATION MARK}Bridge closed\N{RIGHT DOUBLE QUOTATION MARK}"
+    )
+    expect(listed).to_contain_text("Bridge closed both ways")
+    expect(listed.get_by_role("link")).to_have_attribute(
+        "href", f"/desk/{blog.slug}/entries/{entry.pk}/drafts/{ana.pk}"
+    )
+    expect(pin).to_be_focused()
+    assert desk.evaluate("window.stillTheSamePage") is True
+    _shot(desk, "drafts-02-being-written-live.png")
+
+    # The laptop dies; the edit form, reopened on a phone, offers the kept changes.
+    laptop.context.close()
+    phone = reader_factory(desk_server, viewport=PHONE)
+    page = _sign_in(phone, ana, f"/desk/{blog.slug}/entries/{entry.pk}/edit")
+    offer = page.locator(".draft-offer")
+    expect(offer).to_contain_text("You have unsaved changes to this entry")
+    expect(page.locator("#e-headline")).to_have_value("Bridge closed")
+    offer.get_by_role("link", name="Restore my changes").click()
+    expect(_ready(page).locator("#e-headline")).to_have_value("Bridge closed both ways")
+    expect(_editor_status(page)).to_have_text("Draft restored from the desk")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("Saved revision 2.")
+    assert Entry.objects.get(pk=entry.pk).headline == "Bridge closed both ways"
+    assert not EntryDraft.objects.exists()
+    expect(listed).to_have_count(0, timeout=LIVE_MS)
+
+    # Opening the edit form keeps nothing (only typing does); cancelling drops what it kept.
+    page.goto(f"{desk_server.base}/desk/{blog.slug}/entries/{entry.pk}/edit")
+    _ready(page).wait_for_timeout(2_000)  # over twice the autosave's pause
+    assert not EntryDraft.objects.exists()
+    expect(_editor_status(page)).to_have_text("")
+    page.fill("#e-headline", "Bridge open again")
+    expect(_editor_status(page)).to_have_text("Draft saved on the desk", timeout=WAIT_MS)
+    expect(listed).to_contain_text("Bridge open again", timeout=LIVE_MS)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator(".flash")).to_contain_text("Discarded the unsaved changes.")
+    assert not EntryDraft.objects.exists()
+    expect(listed).to_have_count(0, timeout=LIVE_MS)
+
+
 DESK_PAGES = (
     ("the blog list", "/desk/"),
     ("the desk", "/desk/{slug}/"),
@@ -291,6 +365,7 @@ DESK_PAGES = (
     ("the new-blog form", "/desk/new"),
     ("the settings", "/desk/{slug}/settings"),
     ("a colleague's draft", "/desk/{slug}/drafts/{ben}"),
+    ("a colleague's changes to an entry", "/desk/{slug}/entries/{entry}/drafts/{ben}"),
 )
 
 
@@ -307,6 +382,15 @@ def test_axe_finds_nothing_serious_on_the_desk_pages(desk_server, reader_factory
     EntryDraft.objects.create(
         blog=blog, author=ben, values={"headline": ["Roads flooded"]}, saved_at=entry.created_at
     )
+    # Changes to the entry: Ben's to open, and Ana's own, offered on its edit form.
+    for person in (ben, ana):
+        EntryDraft.objects.create(
+            blog=blog,
+            author=person,
+            entry=entry,
+            values={"headline": ["Gale warning lifted"], "revision": [str(entry.revision)]},
+            saved_at=entry.created_at,
+        )
     page = _sign_in(reader_factory(desk_server, viewport=viewport), ana, "/desk/")
     for what, path in DESK_PAGES:
         page.goto(

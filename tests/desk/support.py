@@ -22,7 +22,7 @@ from PIL import Image
 
 from bulletin.accounts.models import Membership, User
 from bulletin.blogs.models import Change, Entry, EntryRevision, KeyPoint, LiveBlog, Media
-from bulletin.desk.models import Editing
+from bulletin.desk.models import Editing, EntryDraft
 from bulletin.reader.cache import pages
 
 if TYPE_CHECKING:
@@ -224,6 +224,9 @@ def state() -> dict[str, Any]:
         "media": Media.objects.count(),
         "media files": media_files(),
         "editing": list(Editing.objects.order_by("pk").values_list("entry_id", "user_id")),
+        "drafts": list(
+            EntryDraft.objects.order_by("pk").values_list("author_id", "entry_id", "version")
+        ),
     }
 
 

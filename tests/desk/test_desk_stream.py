@@ -21,6 +21,7 @@ import pytest
 
 from bulletin.accounts.models import Membership, Role, User
 from bulletin.blogs.models import Entry, LiveBlog
+from bulletin.desk.models import EntryDraft
 from tests.desk.support import LOGIN
 from tests.factories import Factory
 from tests.realtime.support import Event, Server, SSEClient
@@ -245,6 +246,38 @@ def test_an_editing_heartbeat_reaches_the_rest_of_the_desk_as_presence(
     assert answer["others"] == []
     assert opened == {"editing": {str(entry.pk): ["Cal Contributor"]}}
     assert closed == {"editing": {}}
+
+
+def _kinds_within(stream: SSEClient, kind: str, seconds: float) -> list[Any]:
+    """The data of every ``kind`` event read within ``seconds``."""
+    return [event.json() for event in stream.events(100, timeout=seconds) if event.kind == kind]
+
+
+def test_a_kept_edit_draft_reaches_the_editors_desk_as_drafts_but_not_a_colleagues(
+    desk: Desk, serve: Callable[..., Server]
+) -> None:
+    entry = desk.make.entry(desk.blog, desk.contributor, status="draft", headline="Bridge closed")
+    colleague = desk.make.member(desk.blog, Role.CONTRIBUTOR)
+    server = serve()
+    owner = Browser(server).sign_in(desk.owner).stream(desk.blog.slug)
+    other = Browser(server).sign_in(colleague).stream(desk.blog.slug)
+    writer = Browser(server).sign_in(desk.contributor)
+
+    writer.post(
+        f"/desk/{desk.blog.slug}/entries/{entry.pk}/drafts/{desk.contributor.pk}",
+        {"revision": str(entry.revision), "draft_version": "0", "headline": "Bridge open"},
+    )
+    draft = EntryDraft.objects.get()
+
+    heard = None
+    for _attempt in range(20):
+        said = _kinds_within(owner, "drafts", 1)
+        if said:
+            heard = said[-1]
+            break
+    assert heard == {"signature": f"{draft.pk}.1"}
+    # Presence polls at most every few seconds: long enough for the colleague to have heard.
+    assert _kinds_within(other, "drafts", 8) == []
 
 
 # --- access ends, the stream ends -------------------------------------------------------------

@@ -17,7 +17,7 @@ from bulletin.accounts.models import User
 from bulletin.blogs import media, services
 from bulletin.blogs.fields import EntryFields
 from bulletin.blogs.models import Entry, KeyPoint, LiveBlog, Media
-from bulletin.desk.models import Editing
+from bulletin.desk.models import Editing, EntryDraft
 from tests.security.conftest import Newsroom
 from tests.security.support import (
     BAD_SCHEMES,
@@ -112,6 +112,30 @@ def assert_every_page_inert(room: Newsroom, entry: Entry | None, shown: str) -> 
 
 
 # --- hostile markup: stored sanitised or as text --------------------------------------------
+
+
+def test_hostile_markup_kept_as_unsaved_changes_to_an_entry_stays_inert_where_listed(newsroom):
+    entry = newsroom.entry(headline="Quay closed")
+    client = signed_in(newsroom.editor)
+    kept = client.post(
+        desk(newsroom, f"entries/{entry.pk}/drafts/{newsroom.editor.pk}"),
+        {
+            "draft_version": "0",
+            "revision": str(entry.revision),
+            "headline": HOSTILE,
+            "body": HOSTILE_BODY,
+        },
+    )
+    assert kept.status_code == 200, text_of(kept)[:300]
+    draft = EntryDraft.objects.get(entry=entry)
+    assert active_parts(draft.values["body"][0]) == []
+
+    owner = signed_in(newsroom.owner)
+    for path in ["", f"entries/{entry.pk}/drafts/{newsroom.editor.pk}"]:
+        page = owner.get(desk(newsroom, path))
+        assert page.status_code == 200, path
+        assert active_parts(page.content.decode()) == [], path
+        assert XSS_TEXTS[0] in html.unescape(page.content.decode()), path
 
 
 def test_hostile_markup_in_every_composer_field_is_stored_as_text_or_sanitised(newsroom):
@@ -462,6 +486,8 @@ def test_an_outsider_may_not_write_through_any_entry_route(newsroom):
         "images",
         f"entries/{entry.pk}/edit",
         f"entries/{entry.pk}/editing",
+        f"entries/{entry.pk}/drafts/{newsroom.outsider.pk}",
+        f"entries/{entry.pk}/drafts/{newsroom.outsider.pk}/discard",
         *(f"entries/{entry.pk}/{a}" for a in [*ACTIONS, "delete", "submit"]),
     ]:
         with unchanged():
@@ -474,7 +500,8 @@ def test_an_outsider_may_not_write_through_any_entry_route(newsroom):
 def test_an_entry_of_another_blog_is_not_found_through_this_blogs_routes(newsroom):
     client = signed_in(newsroom.owner)
     theirs = newsroom.make.entry(newsroom.other_blog, newsroom.outsider)
-    for path in ["edit", "history", "editing", "publish", "delete", "pin"]:
+    mine = f"drafts/{newsroom.owner.pk}"
+    for path in ["edit", "history", "editing", "publish", "delete", "pin", mine, f"{mine}/discard"]:
         with unchanged():
             response = client.post(desk(newsroom, f"entries/{theirs.pk}/{path}"), {})
 

@@ -28,16 +28,21 @@ class Editing(models.Model):
 
 
 class EntryDraft(models.Model):
-    """The words in one person's composer, kept on the server as they type (autosave).
+    """The words in one person's composer or edit form, kept on the server as they type.
 
-    One per person and blog: the composer of ``author`` reloads it, on any device, and editors
-    may open it. ``version`` goes up by one at every save, so a save made from an older copy
-    (another window, a colleague) is refused instead of overwriting what it never saw.
-    Readers never see a draft: no change row, no page, no feed.
+    A composer's draft (no ``entry``): one per person and blog. An edit's draft: one per person
+    and entry, the unsaved changes to that entry. The form of ``author`` reloads it, on any
+    device, and editors may open it. ``version`` goes up by one at every save, so a save made
+    from an older copy (another window, a colleague) is refused instead of overwriting what it
+    never saw. Readers never see a draft: no change row, no page, no feed.
     """
 
     blog = models.ForeignKey("blogs.LiveBlog", on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The entry being edited; None for a new entry's composer.
+    entry = models.ForeignKey(
+        "blogs.Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The composer's inputs by name, each a list of values (a form may repeat a name).
     values = models.JSONField(default=dict)
     version = models.PositiveIntegerField(default=1)
@@ -48,8 +53,18 @@ class EntryDraft(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["blog", "author"], name="one_composer_draft_each"),
+            models.UniqueConstraint(
+                fields=["blog", "author"],
+                condition=models.Q(entry__isnull=True),
+                name="one_composer_draft_each",
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "author"],
+                condition=models.Q(entry__isnull=False),
+                name="one_edit_draft_each",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"draft of {self.author_id} on {self.blog_id} v{self.version}"
+        kind = f"edit of entry {self.entry_id}" if self.entry_id else "composer"
+        return f"draft ({kind}) of {self.author_id} on {self.blog_id} v{self.version}"

@@ -24,6 +24,16 @@ urlpatterns = [
     path("<slug:slug>/entries/<int:entry_id>/edit", entries.edit_entry, name="desk-edit"),
     path("<slug:slug>/entries/<int:entry_id>/history", entries.history, name="desk-history"),
     path("<slug:slug>/entries/<int:entry_id>/editing", entries.editing, name="desk-editing"),
+    path(
+        "<slug:slug>/entries/<int:entry_id>/drafts/<int:author_id>",
+        drafts.edit_draft,
+        name="desk-edit-draft",
+    ),
+    path(
+        "<slug:slug>/entries/<int:entry_id>/drafts/<int:author_id>/discard",
+        drafts.discard_edit_draft,
+        name="desk-edit-draft-discard",
+    ),
     path("<slug:slug>/assist/", include("bulletin.assist.urls")),
     # Before the one-button actions below, which would take "takedown" for one of theirs.
     path("<slug:slug>/entries/<int:entry_id>/takedown", takedown.takedown, name="desk-takedown"),

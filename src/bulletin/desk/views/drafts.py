@@ -1,15 +1,18 @@
-"""A composer's draft on the server: the autosave the composer's script posts, and the page
-on which an editor opens a colleague's draft (see :mod:`bulletin.desk.drafts`)."""
+"""Drafts on the server (see :mod:`bulletin.desk.drafts`): the autosave the composer's and the
+edit form's script posts, the pages on which a draft is opened again (one's own on another
+device, or a colleague's by an editor), and the discarding of an edit's draft."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bulletin.desk import drafts
-from bulletin.desk.access import desk_for, desk_page
-from bulletin.desk.views.entries import _authors_to_pick
+from bulletin.desk.access import back, desk_action, desk_for, desk_page, entry_of
+from bulletin.desk.models import EntryDraft
+from bulletin.desk.views.entries import _authors_to_pick, deleted_entry, edit_context
 from bulletin.error_responses import error_response
 from bulletin.errors import BulletinError, NotFound
 
@@ -42,16 +45,23 @@ def _page(request: HttpRequest, slug: str, author_id: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, slug: str, author_id: int) -> HttpResponse:
+def _save(
+    request: HttpRequest, slug: str, author_id: int, entry_id: int | None = None
+) -> HttpResponse:
     try:
         desk = desk_for(request, slug)
-        kept = drafts.save(desk, author_id, request.POST)
+        entry = entry_of(desk, entry_id) if entry_id is not None else None
+        kept = drafts.save(desk, author_id, request.POST, entry)
     except BulletinError as error:
-        # The script shows the message beside the composer; the words stay in the form.
+        # The script shows the message beside the form; the words stay in the form.
         return error_response(error)
+    return _saved(kept, desk.blog.timezone)
+
+
+def _saved(kept: EntryDraft | None, zone: str) -> HttpResponse:
     response: dict[str, object] = {"version": 0}
     if kept is not None:
-        shown = drafts.described(kept, desk.blog.timezone)
+        shown = drafts.described(kept, zone)
         response = {
             "version": kept.version,
             "saved_at": kept.saved_at.isoformat(),
@@ -61,3 +71,50 @@ def _save(request: HttpRequest, slug: str, author_id: int) -> HttpResponse:
     answer = JsonResponse(response)
     answer["Cache-Control"] = "no-store"
     return answer
+
+
+@require_http_methods(["GET", "POST"])
+def edit_draft(request: HttpRequest, slug: str, entry_id: int, author_id: int) -> HttpResponse:
+    """GET: the entry's edit form holding this person's unsaved changes; POST: the edit form's
+    autosave (JSON)."""
+    if request.method == "POST":
+        return _save(request, slug, author_id, entry_id)
+    return _edit_page(request, slug, entry_id, author_id)
+
+
+@desk_page
+def _edit_page(request: HttpRequest, slug: str, entry_id: int, author_id: int) -> HttpResponse:
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    gone = deleted_entry(request, desk, entry)
+    if gone is not None:
+        return gone
+    context = edit_context(desk, entry, author_id)
+    kept = context["draft"]
+    if kept is None:
+        raise NotFound(
+            f"person {author_id} has no unsaved changes to entry {entry_id} (saved or discarded?)"
+        )
+    return render(
+        request,
+        "desk/entry_edit.html",
+        {
+            **context,
+            "values": drafts.form_values(kept),
+            "draft_view": drafts.described(kept, desk.blog.timezone),
+        },
+    )
+
+
+@desk_action
+@require_POST
+def discard_edit_draft(
+    request: HttpRequest, slug: str, entry_id: int, author_id: int
+) -> HttpResponse:
+    """Drop the unsaved changes to an entry (the edit form's Cancel, or "Discard them"), then
+    go back to where the button was (``next``)."""
+    desk = desk_for(request, slug)
+    entry = entry_of(desk, entry_id)
+    if drafts.discard(desk, author_id, entry, request.POST):
+        messages.success(request, "Discarded the unsaved changes.")
+    return back(request, slug)

@@ -90,11 +90,18 @@ def _desk_context(request: HttpRequest, desk: Desk, **extra: Any) -> dict[str, A
         "blog": desk.blog,
         "authors": _authors_to_pick(desk),
         "key_point_slots": range(3),
-        "colleagues_drafts": drafts.colleagues_drafts(desk),
+        **_being_written(desk),
         **desk_lists(desk, get_token(request)),
         **_find_context(request, desk),
         **extra,
     }
+
+
+def _being_written(desk: Desk) -> dict[str, Any]:
+    # The signature lets the page's script tell whether the live stream's word of the
+    # drafts (views/live.py) differs from what it shows.
+    listed = drafts.being_written(desk.blog, desk.user, desk.role)
+    return {"being_written": listed, "drafts_signature": drafts.signature(listed)}
 
 
 def _find_context(request: HttpRequest, desk: Desk) -> dict[str, Any]:
@@ -253,26 +260,57 @@ def _form_status(error: BulletinError) -> int:
     return error.status if error.status in {403, 404, 409, 413} else 400
 
 
+def edit_context(desk: Desk, entry: Entry, draft_owner: int) -> dict[str, Any]:
+    """What every rendering of the edit form needs; ``draft_owner``: whose draft of the edit
+    the form autosaves into (bulletin.desk.drafts)."""
+    return {
+        "desk": desk,
+        "blog": desk.blog,
+        "entry": entry,
+        "authors": _authors_to_pick(desk),
+        "others_editing": presence.others_editing(entry, desk.user),
+        "draft_owner": draft_owner,
+        "draft": drafts.draft_of(desk, draft_owner, entry),
+    }
+
+
+def deleted_entry(request: HttpRequest, desk: Desk, entry: Entry) -> HttpResponse | None:
+    """The way to the history of a deleted entry, which no edit form may open."""
+    if entry.status != EntryStatus.DELETED:
+        return None
+    messages.error(request, f"Entry {entry.pk} was deleted and can no longer be edited.")
+    return see_other(reverse("desk-history", args=[desk.blog.slug, entry.pk]))
+
+
+def _saved_values(entry: Entry) -> dict[str, Any]:
+    values = entry_form_values(entry)
+    values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
+    return values
+
+
 @desk_page
 @require_http_methods(["GET", "POST"])
 def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     """Edit an entry; a save over someone else's newer revision is refused, never merged."""
     desk = desk_for(request, slug)
     entry = entry_of(desk, entry_id)
-    context: dict[str, Any] = {
-        "desk": desk,
-        "blog": desk.blog,
-        "entry": entry,
-        "authors": _authors_to_pick(desk),
-        "others_editing": presence.others_editing(entry, desk.user),
-    }
     if request.method == "GET":
-        if entry.status == EntryStatus.DELETED:
-            messages.error(request, f"Entry {entry.pk} was deleted and can no longer be edited.")
-            return see_other(reverse("desk-history", args=[slug, entry.pk]))
-        values = entry_form_values(entry)
-        values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
-        return render(request, "desk/entry_edit.html", {**context, "values": values})
+        gone = deleted_entry(request, desk, entry)
+        if gone is not None:
+            return gone
+        # The form shows the entry as saved; changes of one's own kept from an earlier visit
+        # (another device, a crash) are offered, not poured over it: the form holds no draft
+        # until they are restored, so typing first meets them as a newer draft.
+        context = edit_context(desk, entry, desk.user.pk)
+        kept = context.pop("draft")
+        offered = drafts.described(kept, desk.blog.timezone) if kept else None
+        return render(
+            request,
+            "desk/entry_edit.html",
+            {**context, "values": _saved_values(entry), "offered": offered},
+        )
+    owner = drafts.held_author(desk, request.POST)
+    context = edit_context(desk, entry, owner if drafts.may_read(desk, owner) else desk.user.pk)
     values = {
         **request.POST.dict(),
         "authors": request.POST.getlist("authors"),
@@ -293,6 +331,7 @@ def edit_entry(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
                 expected_revision=form.revision,
                 correction_note=form.correction_note,
             )
+            drafts.edit_saved(desk, entry, request.POST)
     except Conflict as error:
         return _conflict(request, desk, entry, context, values, error)
     except BulletinError as error:
@@ -415,15 +454,10 @@ def _review_conflict(
     """The conflict page of the edit form: what is there now beside what the editor reviewed."""
     entry.refresh_from_db()
     latest = entry.revisions.select_related("edited_by").order_by("-revision").first()
-    values = entry_form_values(entry)
-    values["authors"] = [str(pk) for pk in entry.authors.values_list("pk", flat=True)]
     context = {
-        "desk": desk,
-        "blog": desk.blog,
-        "entry": entry,
-        "authors": _authors_to_pick(desk),
-        "others_editing": presence.others_editing(entry, desk.user),
-        "values": values,
+        **edit_context(desk, entry, desk.user.pk),
+        "draft": None,  # the form shows the entry, not a kept draft (see edit_entry)
+        "values": _saved_values(entry),
         "error": error.message,
         "conflict": {
             "review": action,

@@ -1,5 +1,6 @@
-"""The desk's live stream: every change of a blog (drafts and submissions included) and who
-is editing what, for signed-in members only, each seeing only the entries they may see.
+"""The desk's live stream: every change of a blog (drafts and submissions included), who
+is editing what, and word that the "Being written" list moved on (bulletin.desk.drafts), for
+signed-in members only, each seeing only the entries and drafts they may see.
 The stream ends once the viewer's access does (signed out, deactivated, removed).
 
 Readers' streams live in the realtime edge; the desk has a handful of people per blog, so
@@ -36,7 +37,7 @@ from bulletin.accounts.permissions import (
     visible_entries,
 )
 from bulletin.blogs.models import Change, Entry, LiveBlog
-from bulletin.desk import presence
+from bulletin.desk import drafts, presence
 from bulletin.desk.forms import is_id
 from bulletin.error_responses import error_response
 from bulletin.errors import BulletinError, NotFound, RateLimited
@@ -50,6 +51,7 @@ POLL_SECONDS = 2.0
 # wake-up have been lost (a broker outage; the hub's resync covers only readers' blogs).
 LOG_RESYNC_SECONDS = 30.0
 # Who is editing what comes from heartbeats (every 10 s), not from the hub: read this often.
+# Drafts are not changes of the blog either (no change row, no wake-up): read with it.
 PRESENCE_POLL_SECONDS = 5.0
 # A stream outlives the page that opened it by hours: before it sends any change, and this
 # often when quiet (plus at most one POLL_SECONDS wait), it checks that the viewer is still
@@ -143,6 +145,11 @@ def _editors(viewer: Viewer, blog: LiveBlog) -> dict[str, list[str]]:
     return {str(entry_id): names for entry_id, names in editing.items() if entry_id not in hidden}
 
 
+def _drafts_signature(viewer: Viewer, blog: LiveBlog) -> str:
+    close_old_connections()
+    return drafts.signature(drafts.being_written(blog, viewer.user, viewer.role))
+
+
 def _frame(event: str, data: dict[str, Any], event_id: int | None = None) -> bytes:
     return protocol.sse(event, protocol.dumps(data), event_id)
 
@@ -158,6 +165,9 @@ async def _stream(blog: LiveBlog, since: int, viewer: Viewer) -> AsyncIterator[b
     yield protocol.STREAM_START
     last = since
     shown: dict[str, list[str]] | None = None
+    # The page came with its list of drafts: only a list that differs from none is worth a
+    # word at first (the page compares the signature with the one it shows).
+    drafts_shown = ""
     keepalive = config.current.SSE_KEEPALIVE_SECONDS
     quiet_since = checked = time.monotonic()
     read_log, log_read_at, presence_at = True, 0.0, -PRESENCE_POLL_SECONDS
@@ -196,10 +206,14 @@ async def _stream(blog: LiveBlog, since: int, viewer: Viewer) -> AsyncIterator[b
             continue
         if time.monotonic() - presence_at >= PRESENCE_POLL_SECONDS:
             editors = await sync_to_async(_editors, thread_sensitive=False)(viewer, blog)
+            listed = await sync_to_async(_drafts_signature, thread_sensitive=False)(viewer, blog)
             presence_at = time.monotonic()
             if editors != shown:
                 shown = editors
                 yield _frame("presence", {"editing": editors})
+            if listed != drafts_shown:
+                drafts_shown = listed
+                yield _frame("drafts", {"signature": listed})
         if time.monotonic() - quiet_since >= keepalive:
             yield protocol.KEEPALIVE
             quiet_since = time.monotonic()

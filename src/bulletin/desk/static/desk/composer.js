@@ -31,11 +31,11 @@ function formData(form) {
   return data;
 }
 
-// The composer's words are kept on the server, as its writer's draft, after each pause in
-// typing: found again on any device (a crashed laptop loses nothing), listed for editors,
-// never public. Each save names the draft version it started from; when someone saved a newer
-// one (another window, a colleague) the save is refused, the words stay here, and the
-// composer says so and offers both ways out.
+// The composer's words (and the edit form's unsaved changes to its entry) are kept on the
+// server, as its writer's draft, after each pause in typing: found again on any device (a
+// crashed laptop loses nothing), listed for editors, never public. Each save names the draft
+// version it started from; when someone saved a newer one (another window, a colleague) the
+// save is refused, the words stay here, and the form says so and offers both ways out.
 const DRAFT_DELAY = 800;
 const RETRY_OFFLINE = 5000;
 
@@ -77,6 +77,17 @@ class Autosave {
     window.addEventListener("pagehide", () => { if (this.pending && !this.stopped && !this.newer) this.beacon(); });
     this.conflict?.querySelector("[data-draft-theirs]")?.addEventListener("click", () => this.takeTheirs());
     this.conflict?.querySelector("[data-draft-mine]")?.addEventListener("click", () => this.keepMine());
+    // Cancelling an edit drops one's own unsaved changes with it (a colleague's draft, opened
+    // by an editor, stays theirs). Without the script, Cancel is a plain link.
+    const cancel = form.querySelector("[data-cancel-edit]");
+    if (cancel && form.dataset.draftDiscard && "draftOwn" in form.dataset) {
+      cancel.addEventListener("click", async (event) => {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab
+        event.preventDefault();
+        await this.discard(cancel.getAttribute("href"));
+        location.assign(cancel.href);
+      });
+    }
     setInterval(() => this.tick(), 1000);
   }
 
@@ -91,11 +102,19 @@ class Autosave {
     if (this.busy) { this.again = true; return; }
     this.busy = true;
     this.pending = false;
+    this.inflight = this.send();
+    await this.inflight;
+    this.busy = false;
+    if (this.again) { this.again = false; this.save(); }
+  }
+
+  async send() {
     try {
       const response = await fetch(this.url, { method: "POST", body: this.data(), credentials: "same-origin" });
       const body = await response.json().catch(() => null);
       if (response.ok && body) this.accepted(body);
-      else if (response.status === 409) this.refused(body?.error);
+      // A newer draft; any other refusal (an entry deleted meanwhile) is said as it is.
+      else if (response.status === 409 && body?.error?.code === "conflict") this.refused(body.error);
       else {
         this.pending = true;
         this.say(`Not saved: ${body?.error?.message || `the desk answered ${response.status}`}`);
@@ -104,10 +123,24 @@ class Autosave {
       this.pending = true;
       this.say("Not saved: no connection to the desk; trying again");
       setTimeout(() => { if (this.pending) this.save(); }, RETRY_OFFLINE);
-    } finally {
-      this.busy = false;
     }
-    if (this.again) { this.again = false; this.save(); }
+  }
+
+  // Stop saving and drop the draft this form holds (after any save on its way). The answer is
+  // not awaited beyond its arrival: a refusal (someone saved a newer version) keeps the draft,
+  // and the next page says so.
+  async discard(next) {
+    this.stopped = true;
+    this.pending = false;
+    await this.inflight;
+    if (!this.version) return;
+    const data = new FormData();
+    data.set("csrfmiddlewaretoken", csrf(this.form));
+    data.set("draft_version", String(this.version));
+    data.set("next", next);
+    try {
+      await fetch(this.form.dataset.draftDiscard, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" });
+    } catch { /* offline: the draft stays on the desk, where it is offered again */ }
   }
 
   beacon() {

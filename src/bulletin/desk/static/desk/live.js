@@ -1,5 +1,7 @@
 // The desk page follows its blog live: every change by anyone (drafts and submissions too)
-// refreshes the lists, and "Anna is editing this entry" follows who has which entry open.
+// refreshes the lists, "Anna is editing this entry" follows who has which entry open, and the
+// "Being written" list follows the drafts kept as people type (quietly: no toast, and the
+// focus stays where it was, as for every refresh).
 
 const SAID = {
   "entry.published": "published an entry", "entry.drafted": "saved a draft",
@@ -107,6 +109,10 @@ export function followDesk(layout) {
   source.addEventListener("presence", (event) => {
     editing = JSON.parse(event.data).editing || {};
     showEditors(document, editing);
+  });
+  source.addEventListener("drafts", (event) => {
+    const { signature } = JSON.parse(event.data);
+    if (document.getElementById("desk-panels")?.dataset.drafts !== signature) refresh();
   });
   // Signed out, deactivated or removed from the blog: reconnecting would only be refused.
   source.addEventListener("closed", () => {
