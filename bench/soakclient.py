@@ -342,7 +342,7 @@ def verify(
     order = sorted(expected)
     expected_set = set(order)
     required = [seq for seq in order if seq not in superseded]
-    lost = duplicated = out_of_order = unexpected = resumed = 0
+    lost = duplicated = out_of_order = unexpected = resumed = skipped = 0
     readers_with_problems = 0
     max_lost = max_duplicated = 0
     examples: list[str] = []
@@ -351,6 +351,8 @@ def verify(
     for index, reader in enumerate(state.readers):
         seqs = reader.seqs
         as_list = seqs.tolist()
+        # Superseded while it was away: its resume replayed the present instead (not a loss).
+        skipped += len(superseded.intersection(order) - set(as_list))
         if as_list != order and [s for s in as_list if s not in superseded] != required:
             got = set(as_list)
             r_lost = len(set(required) - got)
@@ -397,6 +399,7 @@ def verify(
         "readers": len(state.readers),
         "received": sum(len(r.seqs) for r in state.readers),
         "expected": len(order) * len(state.readers),
+        "skipped_superseded": skipped,
         "lost": lost,
         "duplicated": duplicated,
         "out_of_order": out_of_order,

@@ -54,7 +54,9 @@ def test_a_short_soak_delivers_every_change_once_to_readers_that_drop_and_resume
     check = json.loads(report.read_text())["check"]
     assert check["readers"] == 20
     assert check["changes"] >= 6
-    assert check["received"] == check["expected"] == 20 * check["changes"]
+    assert check["expected"] == 20 * check["changes"]
+    # A reader away when a change was superseded resumes to the present without it.
+    assert check["received"] + check["skipped_superseded"] == check["expected"]
     assert check["lost"] == 0
     assert check["duplicated"] == 0
     assert check["wrong_content"] == 0
