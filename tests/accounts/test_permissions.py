@@ -308,6 +308,15 @@ def restore_deleted_entry(n):
 
 
 @case(EDITORS)
+def restore_deleted_pinned_entry(n):
+    # Restoring pins it again: a refused restore leaves the header as it was, too.
+    entry = n.published()
+    services.pin_entry(n.owner, n.blog, entry)
+    entry = services.delete_entry(n.owner, entry)
+    return lambda actor: services.restore_entry(actor, entry)
+
+
+@case(EDITORS)
 def restore_own_deleted_draft(n):
     # A contributor may delete their own draft, but bringing it back is an editor's move.
     draft = services.delete_entry(n.contributor, n.draft(n.contributor))

@@ -14,6 +14,7 @@ PATHS = {
     "/api/v1/blogs/{slug}/archive": {"post"},
     "/api/v1/blogs/{slug}/key-points": {"get", "put"},
     "/api/v1/blogs/{slug}/entries": {"get", "post"},
+    "/api/v1/blogs/{slug}/entries/bulk": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}": {"get", "patch", "delete"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/submit": {"post"},
     "/api/v1/blogs/{slug}/entries/{entry_id}/approve": {"post"},
@@ -63,6 +64,15 @@ def test_every_operation_documents_the_one_error_shape(client):
             for answer in errors.values():
                 ref = answer["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/ErrorOut"), (method, path)
+
+
+def test_the_bulk_body_documents_its_choices_and_limit(client):
+    schema = json.loads(client.get(f"{BASE}/openapi.json").content)
+    fields = schema["components"]["schemas"]["BulkIn"]["properties"]
+
+    assert fields["action"]["enum"] == ["unpublish", "delete", "key-event", "not-key-event"]
+    assert (fields["entries"]["minItems"], fields["entries"]["maxItems"]) == (1, 200)
+    assert fields["entries"]["items"]["minimum"] == 1
 
 
 def test_the_interactive_docs_answer(client):

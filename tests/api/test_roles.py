@@ -43,6 +43,7 @@ class Write:
     blog: str = "live"  # "ended" for the routes that need it
     pinned: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    selects: bool = False  # the body's "entries" lists the entry (a bulk action)
 
 
 WRITES = {
@@ -97,6 +98,15 @@ WRITES = {
         "POST", "/entries/{entry}/publish", PUBLISHERS, None, "draft", headers={"if_match": '"1"'}
     ),
     "unpublish": Write("POST", "/entries/{entry}/unpublish", PUBLISHERS, None, "published"),
+    "unpublish in bulk": Write(
+        "POST", "/entries/bulk", PUBLISHERS, {"action": "unpublish"}, "published", selects=True
+    ),
+    "delete in bulk": Write(
+        "POST", "/entries/bulk", PUBLISHERS, {"action": "delete"}, "published", selects=True
+    ),
+    "mark key events in bulk": Write(
+        "POST", "/entries/bulk", PUBLISHERS, {"action": "key-event"}, "published", selects=True
+    ),
     "take down": Write(
         "POST", "/entries/{entry}/takedown", PUBLISHERS, {"reason": "Court order"}, "published"
     ),
@@ -152,6 +162,8 @@ def test_each_write_route_is_open_to_the_right_roles_only(make, api_as, name, wh
     api = _caller(make, api_as, blog, who)
     path = f"/blogs/{blog.slug}" + write.path.format(entry=entry.pk if entry else "")
     body = write.body if write.body is not None else {}
+    if write.selects and entry is not None:
+        body = {**body, "entries": [entry.pk]}
     seq = _seq(blog)
 
     if who in write.allowed:

@@ -144,6 +144,46 @@ def test_the_index_follows_edits_deletes_and_takedowns(make: Factory, blog: Live
     assert found(blog, "barge", status="deleted") == []
 
 
+def _ids(blog: LiveBlog, text: str) -> list[int]:
+    wanted = search.read_filters({"q": text})
+    return [entry.pk for entry in search.find(blog, Entry.objects.all(), wanted)]
+
+
+def test_an_entry_that_is_only_a_post_is_found_by_the_words_its_card_quotes(
+    make: Factory, blog: LiveBlog
+) -> None:
+    post = {
+        "url": "https://x.com/hmcoastguard/status/1751234567890123456",
+        "author": "HM Coastguard",
+        "handle": "@hmcoastguard",
+        "description": "Stay away from the harbour wall.",
+    }
+    entry = make.entry(blog, headline="", body="", embeds=[post])
+
+    assert _ids(blog, "coastguard") == [entry.pk]
+    assert _ids(blog, '"harbour wall"') == [entry.pk]
+    assert _ids(blog, "hmcoastguard") == [entry.pk]
+    # Its address is no word of the entry, as a link's address in the text is not.
+    assert _ids(blog, "status") == []
+
+
+def test_the_index_follows_an_edit_of_the_embeds_and_a_takedown(
+    make: Factory, blog: LiveBlog
+) -> None:
+    owner = make.owner_of(blog)
+    video = {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Surge at the quay"}
+    entry = make.entry(blog, headline="Watch", embeds=[video])
+    assert _ids(blog, "surge") == [entry.pk]
+
+    retitled = {**video, "title": "Waves over the pier"}
+    entry = services.update_entry(owner, entry, EntryFields.read({"embeds": [retitled]}))
+    assert _ids(blog, "surge") == []
+    assert _ids(blog, "pier") == [entry.pk]
+
+    services.takedown_entry(owner, entry, reason="Copyright claim")
+    assert found(blog, "pier", status="deleted") == []
+
+
 def test_rows_written_in_bulk_are_indexed(blog: LiveBlog) -> None:
     Entry.objects.bulk_create(
         Entry(blog=blog, headline=f"Bulk {n}", body="<p>Imported words</p>", status="published")

@@ -437,15 +437,50 @@ def test_create_entry_with_the_deleted_status_is_refused_and_writes_nothing(make
     )
 
 
-def test_publishing_an_entry_with_neither_headline_nor_body_is_refused(make):
+def test_publishing_an_entry_with_no_headline_text_or_embed_is_refused(make):
     blog = make.blog()
 
     with writes_nothing(), pytest.raises(ValidationFailed) as refused:
         make.entry(blog, headline="  ", body="")
 
     assert refused.value.message == (
-        "an entry needs a headline or a body before it is published, got neither"
+        "an entry needs a headline, text or an embed before it is published, got none"
     )
+    assert set(refused.value.fields) == {"headline", "body", "embeds"}
+
+
+def test_an_entry_whose_only_content_is_an_embed_is_published(make):
+    blog = make.blog()
+    post = {"url": "https://x.com/hmcoastguard/status/1751234567890123456", "author": "HMCG"}
+
+    entry = make.entry(blog, headline="", body="", embeds=[post])
+
+    assert fresh(entry).status == EntryStatus.PUBLISHED
+    assert 'data-provider="x"' in fresh(entry).html
+
+
+def test_removing_the_only_embed_of_an_entry_without_words_is_refused(make):
+    blog = make.blog()
+    post = {"url": "https://x.com/hmcoastguard/status/1751234567890123456", "author": "HMCG"}
+    entry = make.entry(blog, headline="", body="", embeds=[post])
+
+    with writes_nothing(), pytest.raises(ValidationFailed) as refused:
+        services.update_entry(make.owner_of(blog), entry, EntryFields(embeds=[]))
+
+    assert "needs a headline, text or an embed" in refused.value.message
+
+
+def test_a_draft_that_is_only_an_embed_can_be_published_and_restored(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    video = {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}
+    draft = make.entry(blog, headline="", body="", embeds=[video], status="draft")
+
+    services.publish_draft(owner, draft)
+    services.delete_entry(owner, draft)
+    services.restore_entry(owner, draft)
+
+    assert fresh(draft).status == EntryStatus.PUBLISHED
 
 
 def test_publishing_a_body_that_sanitises_to_nothing_is_refused(make):
@@ -898,6 +933,108 @@ def test_pin_entry_of_another_blogs_entry_is_not_found_and_writes_nothing(make):
 
     with writes_nothing(), pytest.raises(NotFound):
         services.pin_entry(make.owner_of(blog), blog, elsewhere)
+
+
+# --- a restored entry returns to the pin ----------------------------------------------------
+
+
+def test_restoring_the_pinned_entry_pins_it_again_and_tells_readers(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    entry = make.entry(blog, headline="What we know")
+    services.pin_entry(owner, blog, entry)
+    services.delete_entry(owner, entry)
+    seq = seq_of(blog)
+
+    services.restore_entry(owner, entry)
+
+    assert fresh_blog(blog).pinned_entry_id == entry.pk
+    # The entry back in the stream, then the header with it pinned, as a pin would send it.
+    changes = list(Change.objects.filter(blog_id=blog.pk, seq__gt=seq).order_by("seq"))
+    assert [(c.seq, c.kind, c.public) for c in changes] == [
+        (seq + 1, ChangeKind.ENTRY, True),
+        (seq + 2, ChangeKind.BLOG, True),
+    ]
+    header = changes[1]
+    assert (header.action, header.entry_id) == ("entry.pinned", entry.pk)
+    assert header.payload["blog"]["pinned_entry_id"] == entry.pk
+    assert header.payload["blog"]["pinned_entry_html"] == pinned_copy_html(fresh(entry))
+    # The header the deletion sent (unpinned) is no longer replayed.
+    assert not Change.objects.filter(
+        blog=blog, kind=ChangeKind.BLOG, redacted=False, seq__lt=header.seq
+    ).exists()
+
+
+def test_a_restored_entry_is_not_pinned_when_another_was_pinned_since_even_if_unpinned(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    first, second = make.entry(blog, headline="First"), make.entry(blog, headline="Second")
+    services.pin_entry(owner, blog, first)
+    services.delete_entry(owner, first)
+    services.pin_entry(owner, blog, second)
+    services.pin_entry(owner, blog, None)
+
+    services.restore_entry(owner, first)
+
+    assert fresh_blog(blog).pinned_entry_id is None
+
+
+def test_a_restored_entry_leaves_the_entry_pinned_since_in_place(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    first, second = make.entry(blog, headline="First"), make.entry(blog, headline="Second")
+    services.pin_entry(owner, blog, first)
+    services.delete_entry(owner, first)
+    services.pin_entry(owner, blog, second)
+    seq = seq_of(blog)
+
+    services.restore_entry(owner, first)
+
+    assert fresh_blog(blog).pinned_entry_id == second.pk
+    assert the_one_change_after(blog, seq).kind == ChangeKind.ENTRY
+
+
+def test_an_entry_that_was_not_pinned_when_deleted_is_not_pinned_by_its_restore(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    entry = make.entry(blog)
+    services.pin_entry(owner, blog, entry)
+    services.pin_entry(owner, blog, None)  # unpinned before it was deleted
+    services.delete_entry(owner, entry)
+    seq = seq_of(blog)
+
+    services.restore_entry(owner, entry)
+
+    assert fresh_blog(blog).pinned_entry_id is None
+    assert the_one_change_after(blog, seq).kind == ChangeKind.ENTRY
+
+
+def test_an_entry_deleted_pinned_twice_is_pinned_again_after_its_second_restore(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    entry = make.entry(blog)
+    services.pin_entry(owner, blog, entry)
+    services.delete_entry(owner, entry)
+    services.restore_entry(owner, entry)
+    services.delete_entry(owner, entry)
+
+    services.restore_entry(owner, entry)
+
+    assert fresh_blog(blog).pinned_entry_id == entry.pk
+
+
+def test_deleting_the_pinned_entry_notes_the_pin_on_the_deletions_revision(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    pinned, other = make.entry(blog), make.entry(blog)
+    services.pin_entry(owner, blog, pinned)
+
+    services.bulk_move(owner, blog, [pinned.pk, other.pk], "delete")
+
+    assert fresh(pinned).revisions.get(revision=2).data["pinned"] is True
+    assert "pinned" not in fresh(other).revisions.get(revision=2).data
+    services.restore_entry(owner, pinned)
+    assert fresh_blog(blog).pinned_entry_id == pinned.pk
 
 
 def test_set_key_event_flags_the_entry_with_a_public_entry_change(make):

@@ -254,8 +254,28 @@ def test_publishing_an_empty_entry_is_refused_and_creates_nothing(team: Team) ->
         response = _compose(client, team, action="publish", headline="  ", body="")
 
     assert response.status_code == 400
-    assert "needs a headline or a body" in text(response)
-    assert field_error(response, "headline") == "required when body is empty"
+    assert "needs a headline, text or an embed" in text(response)
+    assert field_error(response, "headline") == "required when there is no text or embed"
+
+
+def test_a_post_card_alone_is_published_from_the_composer(team: Team) -> None:
+    client = _signed_in(team.owner)
+
+    response = _compose(
+        client,
+        team,
+        action="publish",
+        headline="",
+        body="",
+        embed_url="https://x.com/hmcoastguard/status/1751234567890123456",
+        embed_author="HM Coastguard",
+        embed_description="Stay away from the harbour wall.",
+    )
+
+    assert response.status_code == 303, text(response)[:300]
+    entry = Entry.objects.get(blog=team.blog)
+    assert (entry.status, entry.headline, entry.body) == ("published", "", "")
+    assert entry.embeds[0]["author"] == "HM Coastguard"
 
 
 def test_a_hostile_body_is_sanitised_before_anyone_sees_it(team: Team) -> None:

@@ -212,3 +212,20 @@ def test_polling_feed_on_the_edge_has_etag_304_and_cdn_headers(newsroom, serve):
     assert cache == "public, max-age=1, stale-while-revalidate=5"
     assert [c["kind"] for c in feed["changes"]][-1] == "entry"
     assert status == 304
+
+
+def test_a_restored_pinned_entry_reaches_the_reader_pinned_again(newsroom, stream_serve):
+    server = stream_serve(broker="dbtail", dbtail_interval_ms="50")
+    entry = services.publish_entry(newsroom.editor, newsroom.blog, EntryFields(headline="Known"))
+    services.pin_entry(newsroom.editor, newsroom.blog, entry)
+    services.delete_entry(newsroom.editor, entry)
+    reader = SSEClient(server.port, f"/live/{newsroom.blog.slug}/events")
+
+    services.restore_entry(newsroom.editor, entry)
+    events = reader.events(2)
+
+    assert [event.kind for event in events] == ["entry", "blog"]
+    assert events[0].json()["data"]["entry"]["headline"] == "Known"
+    header = events[1].json()["data"]["blog"]
+    assert header["pinned_entry_id"] == entry.pk
+    assert "Known" in header["pinned_entry_html"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -68,6 +68,7 @@ class Recipe:
     fields: dict[str, str] = field(default_factory=dict)
     suggestion: bool = False  # {key} names a key-point suggestion the assistant made
     contributor: bool = False  # {contributor_id} names a profile the owner added
+    selects: bool = False  # the body's "entries" lists the entry (a bulk action)
 
 
 ENTRY_BODY = {
@@ -103,6 +104,7 @@ RECIPES: dict[str, Recipe] = {
     "reject_entry": Recipe(entry="submitted"),
     "publish_entry": Recipe(entry="draft", if_match=True),
     "unpublish_entry": Recipe(entry="published"),
+    "bulk_entries": Recipe({"action": "unpublish"}, entry="published", selects=True),
     "restore_entry": Recipe(entry="deleted"),
     "schedule_entry": Recipe({"scheduled_for": "2100-01-01T00:00:00Z"}, entry="draft"),
     "set_key_event": Recipe({"key_event": True}, entry="published"),
@@ -222,6 +224,8 @@ def prepare(room: Newsroom, route: Route) -> Target:
         entry_id = entry.pk
         if recipe.pinned:
             services.pin_entry(room.owner, room.blog, entry)
+    if recipe.selects:
+        recipe = replace(recipe, body={**(recipe.body or {}), "entries": [entry_id]})
     headers = {"If-Match": '"1"'} if recipe.if_match else {}
     path = route.path(room.blog.slug, entry_id)
     if recipe.suggestion:

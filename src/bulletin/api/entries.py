@@ -18,6 +18,8 @@ from bulletin.api import auth, lookups
 from bulletin.api.auth import ApiRequest
 from bulletin.api.schemas import (
     MAX_ID,
+    BulkIn,
+    BulkOut,
     EntryCreateIn,
     EntryOut,
     EntryPageOut,
@@ -170,6 +172,22 @@ def _page(
             entries = entries.filter(Q(sort_time__gt=moment) | Q(sort_time=moment, pk__gt=entry_id))
     order = ("-sort_time", "-pk") if newest_first else ("sort_time", "pk")
     return list(entries.order_by(*order)[: limit + 1])
+
+
+# --- several entries at once ----------------------------------------------------------
+# Declared before the single-entry routes: "bulk" must not be read as an {entry_id}.
+
+
+@router.post("/blogs/{slug}/entries/bulk", response={200: BulkOut, **ERRORS}, auth=auth.WRITE)
+def bulk_entries(request: ApiRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
+    """Unpublish, delete, or mark or unmark as key events up to 200 entries in one
+    transaction, each as its single route would; if one may not, nothing changes."""
+    blog = lookups.blog(slug, request.auth)
+    moved = services.bulk_move(request.auth, blog, payload.entries, payload.action)
+    changed = [entry.pk for entry in moved]
+    done = set(changed)
+    left = [pk for pk in dict.fromkeys(payload.entries) if pk not in done]
+    return {"action": payload.action, "changed": changed, "unchanged": left}
 
 
 # --- single entries --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from bulletin.blogs.fields import (
     Takedown,
 )
 from bulletin.blogs.fields.kinds import Id as Id
+from bulletin.blogs.services.bulk import BULK_MAX, BULK_MOVES
 from bulletin.numbers import MAX_ID as MAX_ID  # the routes' bound on path and query ids
 
 
@@ -232,6 +233,31 @@ class EntryWrittenOut(EntryOut):
 class EntryPageOut(Schema):
     items: list[EntryOut]
     next_cursor: str | None
+
+
+class BulkIn(StrictIn):
+    """One action on several entries of the blog: all of them, or none."""
+
+    # The choices and the limit are the bulk service's, which also enforces them (for the
+    # desk's selection too); declared here so the OpenAPI document shows them.
+    action: str = Field(
+        description="What to do to every entry: unpublish, delete, or mark or unmark as key "
+        "events.",
+        json_schema_extra={"enum": list(BULK_MOVES)},
+    )
+    entries: list[Id] = Field(
+        description=f"The ids of the entries, 1 to {BULK_MAX} (a repeated id counts once).",
+        json_schema_extra={"minItems": 1, "maxItems": BULK_MAX},
+    )
+
+
+class BulkOut(Schema):
+    action: str
+    changed: list[int] = Field(description="The entries the action changed, in the order sent.")
+    unchanged: list[int] = Field(
+        description="The entries already as the action would leave them (marking a key event "
+        "as a key event): left alone, no new revision."
+    )
 
 
 class ScheduleIn(Schedule):

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from bulletin.accounts.models import User
 from bulletin.blogs import image_sizes, placement, tables
@@ -51,7 +52,9 @@ def pinned_copy_html(entry: Entry, blog: LiveBlog | None = None) -> str:
     in-page ``#entry-N`` when the entry is on the page). No id, so that ``#entry-N`` links and
     lookups find the entry itself, and no images or embeds: the stream shows those once."""
     blog = blog or entry.blog
+    # An entry that is only a post or a video is named by it (the box shows no embeds).
     opening = Truncator(unescape(plain_text(entry.body))).words(PINNED_OPENING_WORDS)
+    opening = opening or ("" if entry.headline else embed_title(entry))
     with translation.override(blog.language):
         return render_to_string(
             "blogs/pinned.html",
@@ -259,6 +262,33 @@ def _host(url: str) -> str:
     """The site a "Full story" link goes to, as readers know it: "news.example"."""
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+# Providers whose embeds are videos rather than posts (how an untitled one is named).
+_VIDEO_PROVIDERS = frozenset({"youtube", "vimeo"})
+
+
+def embed_title(entry: Entry) -> str:
+    """What an entry that has no headline or text is called where a title is needed (a feed
+    item, its permalink's <title>, the pinned box, search engines), from its first embed: the
+    card's title, else who posted it and where ("HM Coastguard on X"), else what and where
+    ("Video on YouTube"), else a link card's site. Empty for an entry without embeds."""
+    if not entry.embeds:
+        return ""
+    embed = entry.embeds[0]
+    provider = embed.get("provider", "link")
+    name = PROVIDER_NAMES.get(provider, "Link")
+    author = embed.get("author") or embed.get("handle") or ""
+    if embed.get("title"):
+        return str(embed["title"])
+    if provider == "link":
+        return str(author) or _host(embed.get("url", ""))
+    with translation.override(entry.blog.language):
+        if author:
+            return gettext("%(author)s on %(provider)s") % {"author": author, "provider": name}
+        if provider in _VIDEO_PROVIDERS:
+            return gettext("Video on %(provider)s") % {"provider": name}
+        return gettext("Post on %(provider)s") % {"provider": name}
 
 
 def render_entry(entry: Entry) -> tuple[dict[str, Any], str]:

@@ -3,13 +3,16 @@
 One module for the desk's find form and the API's ``?q=`` and filters, on both engines:
 
 - SQLite: an FTS5 table ``blogs_entry_search`` (Porter stemming, accents folded) holding each
-  entry's headline, standfirst and body as plain text, kept by triggers on ``blogs_entry``:
+  entry's headline, standfirst and body as plain text (the body followed by the words its
+  embeds' cards quote, so that an entry that is only a post is found by the post's words),
+  kept by triggers on ``blogs_entry``:
   every insert, edit, delete, takedown (which wipes the words) and bulk import is indexed in
   the writer's own statement, whoever writes. The triggers call ``bulletin_search_text`` (the
   body's words without markup), a function every Django connection registers
   (:func:`register_sqlite_functions`): a tool writing entries outside Bulletin has to as well.
 - PostgreSQL: a GIN expression index over the same text's ``tsvector`` (English stemming,
-  headline weighted over standfirst over body), which the database keeps up to date itself.
+  headline weighted over standfirst over body and embeds' words), which the database keeps up
+  to date itself.
   An index on an expression rather than a stored column, so that later migrations may still
   change the columns it reads.
 
@@ -23,6 +26,7 @@ Everything else (``-``, ``:``, ``NEAR``, ``OR``, brackets) is only text.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,10 +53,14 @@ FILTER_NAMES = ("q", "status", "author", "key_events", "date_from", "date_to")
 
 # --- the index ----------------------------------------------------------------------------
 
+# What an embed's card quotes (bulletin.blogs.embeds.CARD_FIELDS but its date): searched
+# as part of the entry's body.
+EMBED_WORDS = ("title", "description", "author", "handle")
+
 SQLITE_TABLE = "blogs_entry_search"
 _SQLITE_ROW = (
     "INSERT INTO blogs_entry_search(rowid, headline, subtitle, body) "
-    "VALUES (new.id, new.headline, new.subtitle, bulletin_search_text(new.body));"
+    "VALUES (new.id, new.headline, new.subtitle, bulletin_search_text(new.body, new.embeds));"
 )
 SQLITE_INDEX = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
@@ -60,9 +68,9 @@ SQLITE_INDEX = [
     f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_insert AFTER INSERT ON blogs_entry "
     f"BEGIN {_SQLITE_ROW} END",
     f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_update "  # noqa: S608  (our constants)
-    "AFTER UPDATE OF headline, subtitle, body ON blogs_entry "
+    "AFTER UPDATE OF headline, subtitle, body, embeds ON blogs_entry "
     "WHEN old.headline IS NOT new.headline OR old.subtitle IS NOT new.subtitle "
-    "OR old.body IS NOT new.body "
+    "OR old.body IS NOT new.body OR old.embeds IS NOT new.embeds "
     f"BEGIN DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id; {_SQLITE_ROW} END",
     f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_delete AFTER DELETE ON blogs_entry "  # noqa: S608
     f"BEGIN DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id; END",
@@ -75,15 +83,20 @@ SQLITE_DROP = [
 ]
 SQLITE_FILL = (
     f"INSERT INTO {SQLITE_TABLE}(rowid, headline, subtitle, body) "  # noqa: S608  (constants)
-    "SELECT id, headline, subtitle, bulletin_search_text(body) FROM blogs_entry "
+    "SELECT id, headline, subtitle, bulletin_search_text(body, embeds) FROM blogs_entry "
     f"WHERE id NOT IN (SELECT rowid FROM {SQLITE_TABLE})"
 )
 # Markup and character references out of the body, in the database (the index's expression).
 _PG_BODY = r"regexp_replace(blogs_entry.body, '<[^>]*>|&#?[a-zA-Z0-9]+;', ' ', 'g')"
+# The embeds' quoted words as one JSON list of strings, whose every string to_tsvector reads.
+_PG_EMBEDS = " || ".join(
+    f"jsonb_path_query_array(blogs_entry.embeds, '$[*].{name}')" for name in EMBED_WORDS
+)
 PG_VECTOR = (
     "(setweight(to_tsvector('english'::regconfig, blogs_entry.headline), 'A') || "
     "setweight(to_tsvector('english'::regconfig, blogs_entry.subtitle), 'B') || "
-    f"setweight(to_tsvector('english'::regconfig, {_PG_BODY}), 'C'))"
+    f"setweight(to_tsvector('english'::regconfig, {_PG_BODY}), 'C') || "
+    f"setweight(to_tsvector('english'::regconfig, ({_PG_EMBEDS})), 'C'))"
 )
 PG_INDEX = [
     f"CREATE INDEX IF NOT EXISTS blogs_entry_search ON blogs_entry USING GIN ({PG_VECTOR})",
@@ -93,16 +106,37 @@ PG_DROP = ["DROP INDEX IF EXISTS blogs_entry_search"]
 _SQLITE_RANK = f"-bm25({SQLITE_TABLE}, 10.0, 4.0, 1.0)"
 
 
-def search_text(body: str) -> str:
-    """The words of an entry's HTML body as the index keeps them."""
-    return html.unescape(plain_text(body or ""))
+def search_text(body: str, embeds: str | list[dict[str, Any]] | None = None) -> str:
+    """The words of an entry's HTML body as the index keeps them, followed by what its embeds'
+    cards quote (``embeds`` as stored: a list, or SQLite's JSON text of it)."""
+    words = html.unescape(plain_text(body or ""))
+    quoted = " ".join(_embed_words(embeds))
+    return f"{words} {quoted}" if words and quoted else words or quoted
+
+
+def _embed_words(embeds: str | list[dict[str, Any]] | None) -> list[str]:
+    if isinstance(embeds, str):
+        try:
+            embeds = json.loads(embeds)
+        except ValueError:  # not written by Bulletin: its text is still searchable
+            return []
+    if not isinstance(embeds, list):
+        return []
+    return [
+        str(embed[name])
+        for embed in embeds
+        if isinstance(embed, dict)
+        for name in EMBED_WORDS
+        if embed.get(name)
+    ]
 
 
 def register_sqlite_functions(connection: BaseDatabaseWrapper, **_: Any) -> None:
-    """Give a new SQLite connection the function the index's triggers call (connection_created)."""
+    """Give a new SQLite connection the function the index's triggers call (connection_created):
+    any number of arguments, as triggers of an older release call it with the body alone."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
-            "bulletin_search_text", 1, search_text, deterministic=True
+            "bulletin_search_text", -1, search_text, deterministic=True
         )
 
 

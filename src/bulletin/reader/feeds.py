@@ -22,7 +22,13 @@ from feedgen.feed import FeedGenerator
 
 from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog
-from bulletin.blogs.rendering import byline_of, entry_json, iso, render_entry_html
+from bulletin.blogs.rendering import (
+    byline_of,
+    embed_title,
+    entry_json,
+    iso,
+    render_entry_html,
+)
 from bulletin.links import absolute_reverse, absolute_url
 from bulletin.reader.seo import excerpt, media_url, publisher_name
 
@@ -117,7 +123,8 @@ def _item(blog: LiveBlog, entry: Entry) -> _Item:
     published = entry.display_at or entry.published_at or entry.created_at
     # The standfirst is what the entry says in brief; without one, the start of the body.
     summary = entry.subtitle or excerpt(entry.body, SUMMARY_CHARS)
-    title = entry.headline or excerpt(entry.body, TITLE_CHARS)
+    # An entry that is only a post or a video is named by it ("HM Coastguard on X").
+    title = entry.headline or excerpt(entry.body, TITLE_CHARS) or embed_title(entry)
     if not title:  # an entry that is only an image: name it by its time, as the page does
         title = time_label(published, blog.timezone, blog.language)
     return _Item(

@@ -15,7 +15,7 @@ from bulletin.accounts.permissions import Action, may_see_entry, require, role_o
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.services.common import Actor
 from bulletin.blogs.services.entries import delete_entry, set_key_event, unpublish_entry
-from bulletin.errors import NotFound, ValidationFailed
+from bulletin.errors import ValidationFailed
 
 BULK_MAX = 200
 # What a selection can be given, by the name the desk's bulk form sends.
@@ -34,6 +34,8 @@ _ALREADY: dict[str, Callable[[Entry], bool]] = {
 
 def bulk_move(actor: Actor, blog: LiveBlog, entry_ids: list[int], move: str) -> list[Entry]:
     """Make ``move`` on every entry of ``entry_ids`` in one transaction; the entries changed."""
+    # Someone outside the desk is refused before anything they sent is looked at.
+    require(actor, blog, Action.VIEW_DESK)
     if move not in BULK_MOVES:
         raise ValidationFailed.on(
             "action", f"expected one of {', '.join(BULK_MOVES)}, got {move[:40]!r}"
@@ -45,15 +47,20 @@ def bulk_move(actor: Actor, blog: LiveBlog, entry_ids: list[int], move: str) -> 
         raise ValidationFailed.on(
             "entries", f"expected at most {BULK_MAX} entries at once, got {len(ids)}"
         )
-    require(actor, blog, Action.VIEW_DESK)
     role = role_of(actor, blog)
     found = {entry.pk: entry for entry in Entry.objects.filter(blog=blog, pk__in=ids)}
-    # An entry the person may not see is "not found", like one that does not exist.
-    missing = [
+    # An entry the person may not see is unknown, like one that does not exist or belongs to
+    # another blog: the selection is refused as sent, naming the ids, and nothing changes.
+    unknown = [
         pk for pk in ids if pk not in found or not may_see_entry(actor, blog, found[pk], role=role)
     ]
-    if missing:
-        raise NotFound(f"no entries {missing} in live blog {blog.slug!r}")
+    if unknown:
+        shown = ", ".join(str(pk) for pk in unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        raise ValidationFailed.on(
+            "entries",
+            f"expected ids of entries in live blog {blog.slug!r}, got {len(unknown)} that "
+            f"{'is' if len(unknown) == 1 else 'are'} not: {shown}",
+        )
     do, already = BULK_MOVES[move], _ALREADY.get(move)
     changed = []
     with transaction.atomic():

@@ -15,6 +15,7 @@ from bulletin.blogs.fields.kinds import Correction, Moment
 from bulletin.blogs.models import (
     Activity,
     BlogStatus,
+    Change,
     ChangeKind,
     Entry,
     EntryRevision,
@@ -36,8 +37,14 @@ from bulletin.blogs.services.recording import record_entry_change
 from bulletin.blogs.workflow import MOVES, Move, permitted, require_possible
 from bulletin.errors import Conflict, PermissionDenied, ValidationFailed
 
+# Noted on a deletion's revision when the entry was the blog's pinned one (deleting it
+# unpins it): restoring it pins it again, unless another entry was pinned since.
+_WAS_PINNED = "pinned"
 
-def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
+
+def _snapshot(
+    entry: Entry, actor: User | None, correction: str = "", noted: dict[str, object] | None = None
+) -> None:
     data = {
         "subtitle": entry.subtitle,
         "authors": sorted(entry.authors.values_list("pk", flat=True)),
@@ -50,6 +57,7 @@ def _snapshot(entry: Entry, actor: User | None, correction: str = "") -> None:
         "key_event": entry.is_key_event,
         "breaking": entry.is_breaking,
         "display_at": entry.display_at.isoformat() if entry.display_at else None,
+        **(noted or {}),
     }
     EntryRevision.objects.create(
         entry=entry,
@@ -139,7 +147,9 @@ def create_entry(
     if status == EntryStatus.SCHEDULED:
         _check_schedule(scheduled_for, now)
     if status == EntryStatus.PUBLISHED:
-        _check_publishable(values.get("headline", ""), values.get("body", ""))
+        _check_publishable(
+            values.get("headline", ""), values.get("body", ""), values.get("embeds", [])
+        )
     with transaction.atomic():
         blog = lock_blog(blog.pk)
         require_open(blog)
@@ -169,13 +179,16 @@ def save_draft(actor: Actor, blog: LiveBlog, fields: EntryFields) -> Entry:
     return create_entry(actor, blog, fields, status=EntryStatus.DRAFT)
 
 
-def _check_publishable(headline: str, body: str) -> None:
-    if not headline.strip() and not body.strip():
+def _check_publishable(headline: str, body: str, embeds: list[dict[str, str]]) -> None:
+    """Readers need something to read or look at: a headline, text, or an embed (an entry
+    that is only a quoted post or a video is news too)."""
+    if not headline.strip() and not body.strip() and not embeds:
         raise ValidationFailed(
-            "an entry needs a headline or a body before it is published, got neither",
+            "an entry needs a headline, text or an embed before it is published, got none",
             fields={
-                "headline": "required when body is empty",
-                "body": "required when headline is empty",
+                "headline": "required when there is no text or embed",
+                "body": "required when there is no headline or embed",
+                "embeds": "required when there is no headline or text",
             },
         )
 
@@ -212,11 +225,13 @@ def _require_revision(entry: Entry, expected: int | None, verb: str) -> None:
         )
 
 
-def _bump(entry: Entry, user: User | None, correction: str = "") -> None:
+def _bump(
+    entry: Entry, user: User | None, correction: str = "", noted: dict[str, object] | None = None
+) -> None:
     entry.revision += 1
     entry.updated_at = timezone.now()
     entry.save()
-    _snapshot(entry, user, correction)
+    _snapshot(entry, user, correction, noted)
 
 
 def _changes_nothing(
@@ -276,7 +291,7 @@ def update_entry(
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.is_public:
-            _check_publishable(entry.headline, entry.body)
+            _check_publishable(entry.headline, entry.body, entry.embeds)
             entry.edited_at = timezone.now()
         if correction is not None:
             entry.correction_note = correction
@@ -319,7 +334,7 @@ def _transition(
         was_public = entry.is_public
         now = timezone.now()
         if target == EntryStatus.PUBLISHED:
-            _check_publishable(entry.headline, entry.body)
+            _check_publishable(entry.headline, entry.body, entry.embeds)
             entry.published_at = now
             # Published early by hand: readers see the real time, not the planned one.
             entry.display_at = entry.display_at or now
@@ -332,8 +347,9 @@ def _transition(
             and target != EntryStatus.PUBLISHED
         ):
             entry.scheduled_for = None
+        unpinned = target == EntryStatus.DELETED and blog.pinned_entry_id == entry.pk
         entry.status = target
-        _bump(entry, user)
+        _bump(entry, user, noted={_WAS_PINNED: True} if unpinned else None)
         record_entry_change(entry, blog, user, activity, was_public=was_public)
     return entry
 
@@ -403,7 +419,8 @@ _RESTORED_AS: dict[str, str] = {
 
 def restore_entry(actor: Actor, entry: Entry) -> Entry:
     """Bring a deleted entry back as it was (within DESK_RESTORE_DAYS; never a taken-down one):
-    re-rendered and logged like any write, so readers see a published one come back."""
+    re-rendered and logged like any write, so readers see a published one come back, pinned
+    again if it was the pinned entry and no other entry has been pinned since."""
     user = acting_user(actor)
     with transaction.atomic():
         blog = lock_blog(entry.blog_id)
@@ -411,6 +428,7 @@ def restore_entry(actor: Actor, entry: Entry) -> Entry:
         _require_may(actor, blog, entry, Move.RESTORE)
         require_open(blog)
         require_possible(entry, Move.RESTORE)
+        repin = _pin_kept_for(blog, entry)
         before = (
             entry.revisions.filter(revision__lt=entry.revision)
             .exclude(status=EntryStatus.DELETED)
@@ -420,12 +438,34 @@ def restore_entry(actor: Actor, entry: Entry) -> Entry:
         )
         entry.status = _RESTORED_AS.get(before or EntryStatus.DRAFT, EntryStatus.DRAFT)
         if entry.status == EntryStatus.PUBLISHED:
-            _check_publishable(entry.headline, entry.body)
+            _check_publishable(entry.headline, entry.body, entry.embeds)
             entry.published_at = entry.published_at or timezone.now()
             entry.display_at = entry.display_at or entry.published_at
         _bump(entry, user)
         record_entry_change(entry, blog, user, Activity.RESTORED, was_public=False)
+        # Undoing the deletion undoes what it did to the header; the restore's own permission
+        # covers it, as the deletion's covered the unpinning.
+        if repin and entry.is_public:
+            _set_pin(blog, entry, user)
     return entry
+
+
+def _pin_kept_for(blog: LiveBlog, entry: Entry) -> bool:
+    """Whether the deleted entry was the pinned one when deleted and the pin is still free:
+    nothing pinned now, and no entry pinned since the deletion (an editor's later choice
+    stands, even if undone)."""
+    deletion = entry.revisions.filter(revision=entry.revision).first()
+    if deletion is None or not deletion.data.get(_WAS_PINNED) or blog.pinned_entry_id is not None:
+        return False
+    deleted_at = (
+        Change.objects.filter(blog=blog, entry=entry, action=Activity.DELETED)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if deleted_at is None:  # an imported blog: its change log starts afresh
+        return False
+    return not Change.objects.filter(blog=blog, seq__gt=deleted_at, action=Activity.PINNED).exists()
 
 
 def set_key_event(actor: Actor, entry: Entry, on: bool) -> Entry:
@@ -458,17 +498,22 @@ def pin_entry(actor: Actor, blog: LiveBlog, entry: Entry | None) -> LiveBlog:
         if entry is not None:
             entry = locked_entry(blog, entry.pk)
             require_possible(entry, Move.PIN)
-        blog.pinned_entry = entry
-        blog.save(update_fields=["pinned_entry"])
-        append_change(
-            blog,
-            ChangeKind.BLOG,
-            {"blog": blog_json(blog)},
-            action=Activity.PINNED if entry is not None else Activity.UNPINNED,
-            entry=entry,
-            actor=acting_user(actor),
-        )
+        _set_pin(blog, entry, acting_user(actor))
     return blog
+
+
+def _set_pin(blog: LiveBlog, entry: Entry | None, user: User | None) -> None:
+    """Pin the entry (None: unpin) and send readers the new header, like any header change."""
+    blog.pinned_entry = entry
+    blog.save(update_fields=["pinned_entry"])
+    append_change(
+        blog,
+        ChangeKind.BLOG,
+        {"blog": blog_json(blog)},
+        action=Activity.PINNED if entry is not None else Activity.UNPINNED,
+        entry=entry,
+        actor=user,
+    )
 
 
 def publish_due(now: datetime | None = None) -> list[Entry]:
