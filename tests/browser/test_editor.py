@@ -2,7 +2,8 @@
 
 Clipboards are real paste events carrying a DataTransfer, as a browser fires them when someone
 pastes from Word or Google Docs; pictures are real files pasted or dropped and uploaded through
-the desk's image upload. Every page is watched: a console error (a CSP violation is one) fails.
+the desk's image upload. Every page is watched: a console error (a CSP violation is one) fails,
+and so does any browser dialog (alert, confirm, prompt): the editor asks in its own <dialog>.
 """
 
 from __future__ import annotations
@@ -13,18 +14,31 @@ import re
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from bulletin.blogs.models import Entry, LiveBlog
 from bulletin.blogs.sanitize import sanitize_html
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE, Reader, artifacts_dir
-from tests.browser.test_desk import Dialogs, _ready, _sign_in, desk_server  # noqa: F401
+from tests.browser.test_desk import (  # noqa: F401
+    _ready,
+    _sign_in,
+    answer_editor_dialog,
+    desk_server,
+)
 from tests.factories import Factory
 
 WAIT_MS = 10_000
 EDITOR = "#composer .rich-editor"
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+# The editor's dialog on a desktop in light mode and on a phone in dark mode.
+LOOKS = pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(DESKTOP, "light"), (PHONE, "dark")],
+    ids=["desktop-light", "phone-dark"],
+)
+ADDRESS = "Address"
+WHO = "Who said it (optional)"
 
 # What Google Docs puts on the clipboard: the whole selection inside a <b> whose weight is
 # normal, paragraphs and spans with inline styles, bold and italic as span styles.
@@ -98,6 +112,12 @@ def _open_composer(reader: Reader) -> tuple[Page, LiveBlog]:
     editor = make.user("ana", is_staff=True, display_name="Ana Editor")
     blog = make.blog(editor, title="Count night", slug="count-night")
     page = _sign_in(reader, editor)
+
+    def no_browser_dialogs(dialog: Dialog) -> None:
+        reader.watch.errors.append(f"a browser {dialog.type} opened: {dialog.message!r}")
+        dialog.dismiss()
+
+    page.on("dialog", no_browser_dialogs)
     page.goto(f"{reader.server.base}/desk/{blog.slug}/")
     _ready(page)
     page.locator(EDITOR).click()
@@ -115,6 +135,23 @@ def _paste_html(page: Page, html: str, text: str = "") -> None:
         }""",
         [html, text],
     )
+
+
+def _dialog(page: Page, title: str) -> Locator:
+    dialog = page.get_by_role("dialog", name=title)
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def _closed(page: Page) -> None:
+    """The editor's dialog is gone from the page (a closed one only hides until then)."""
+    expect(page.locator("dialog.editor-dialog")).to_have_count(0)
+
+
+def _editor_has_focus_on(page: Page, words: str) -> None:
+    """The text has the focus back, with ``words`` still selected (or none, if empty)."""
+    expect(page.locator(EDITOR)).to_be_focused()
+    assert page.evaluate("() => window.getSelection().toString()") == words
 
 
 def _body(page: Page) -> str:
@@ -182,7 +219,6 @@ def test_toolbar_and_keyboard_make_lists_headings_quotes_and_tables_and_show_wha
 ):
     reader = reader_factory(desk_server, viewport=viewport)
     page, blog = _open_composer(reader)
-    dialogs = Dialogs().watch(page)
     toolbar = page.locator("#composer .toolbar")
     bold = toolbar.locator("[data-command=bold]")
     expect(bold).to_have_attribute("aria-pressed", "false")
@@ -208,8 +244,8 @@ def test_toolbar_and_keyboard_make_lists_headings_quotes_and_tables_and_show_wha
     keys.type("narrowly")
     keys.press("Control+i")
     keys.type(" ")
-    dialogs.answers.append("https://example.org/north")
     keys.press("Control+k")  # nothing selected: the address becomes the link's words
+    answer_editor_dialog(page, "Add link", {ADDRESS: "https://example.org/north"})
     expect(toolbar.locator("[data-command=link]")).to_have_attribute("aria-pressed", "false")
     keys.press("Enter")
 
@@ -228,8 +264,10 @@ def test_toolbar_and_keyboard_make_lists_headings_quotes_and_tables_and_show_wha
     keys.press("Enter")
     keys.press("Enter")
 
-    dialogs.answers += ["We will recount the north.", "The returning officer"]
     keys.press("Control+Shift+9")
+    answer_editor_dialog(
+        page, "Add quote", {"Quote": "We will recount the north.", WHO: "The returning officer"}
+    )
     toolbar.locator("[data-command=table]").click()
     expect(toolbar.locator("[data-command=table]")).to_have_attribute("aria-pressed", "true")
     for word in ("Party", "Seats", "Blue", "12", "Red", "9"):
@@ -247,11 +285,6 @@ def test_toolbar_and_keyboard_make_lists_headings_quotes_and_tables_and_show_wha
         '</blockquote><table><tbody><tr><th scope="col"><p>Party</p></th>'
     ), body
     assert "<td><p>Green</p></td><td><p></p></td></tr></tbody></table>" in body
-    assert dialogs.asked == [
-        "Link to (https://…)",
-        "Quote",
-        "Who said it? (attribution, optional)",
-    ]
     page.locator(EDITOR).locator("a").click()
     expect(toolbar.locator("[data-command=link]")).to_have_attribute("aria-pressed", "true")
     expect(toolbar.locator("[data-command=heading]")).to_have_attribute("aria-pressed", "false")
@@ -272,6 +305,153 @@ def test_toolbar_and_keyboard_make_lists_headings_quotes_and_tables_and_show_wha
     expect(shown.locator("ol li")).to_have_text(["Blue 12", "Red 9"])
 
 
+@LOOKS
+def test_links_are_added_edited_and_removed_in_the_editors_dialog_and_a_bad_address_is_refused(
+    desk_server,  # noqa: F811
+    reader_factory,
+    viewport,
+    scheme,
+):
+    reader = reader_factory(desk_server, viewport=viewport, color_scheme=scheme)
+    page, _ = _open_composer(reader)
+    keys = page.keyboard
+    link = page.locator("#composer .toolbar [data-command=link]")
+    keys.type("Results from the count")
+    for _ in "the count":
+        keys.press("Shift+ArrowLeft")
+
+    # Escape gives up: nothing changes, the text has the focus back on the same words.
+    link.click()
+    dialog = _dialog(page, "Add link")
+    address = dialog.get_by_label(ADDRESS, exact=True)
+    expect(address).to_be_focused()
+    expect(dialog.get_by_label("Words to show (optional)")).to_have_count(0)  # words selected
+    keys.press("Escape")
+    _closed(page)
+    _editor_has_focus_on(page, "the count")
+    expect(page.locator("#c-body")).to_have_value("<p>Results from the count</p>")
+
+    # A bad address is refused beside its field, naming what was typed; nothing is inserted.
+    keys.press("Control+k")
+    dialog = _dialog(page, "Add link")
+    keys.type("example.org/count")
+    keys.press("Enter")
+    expect(address).to_have_attribute("aria-invalid", "true")
+    expect(address).to_have_accessible_description(
+        re.compile(
+            "Expected an address starting with https://, http:// or mailto:, "
+            "got “example.org/count”"
+        )
+    )
+    expect(address).to_be_focused()
+    expect(page.locator("#c-body")).to_have_value("<p>Results from the count</p>")
+    assert_accessible(
+        page, f"the link dialog refusing an address ({viewport['width']} px, {scheme})"
+    )
+    page.screenshot(
+        path=str(artifacts_dir() / f"editor-link-dialog-{viewport['width']}-{scheme}.png")
+    )
+    address.fill("javascript:alert(1)")
+    keys.press("Enter")
+    expect(dialog).to_contain_text("got “javascript:alert(1)”")
+    address.fill("https://example.org/count")
+    keys.press("Enter")
+    _closed(page)
+    expect(page.locator("#c-body")).to_have_value(
+        '<p>Results from <a href="https://example.org/count">the count</a></p>'
+    )
+    _editor_has_focus_on(page, "the count")
+
+    # On a link, Link asks again with the address filled in, and can change it or remove it.
+    page.locator(f"{EDITOR} a").click()
+    expect(link).to_have_attribute("aria-pressed", "true")
+    link.click()
+    address = _dialog(page, "Edit link").get_by_label(ADDRESS, exact=True)
+    expect(address).to_have_value("https://example.org/count")
+    expect(address).to_be_focused()
+    address.fill("mailto:count@example.org")
+    keys.press("Enter")
+    expect(page.locator("#c-body")).to_have_value(
+        '<p>Results from <a href="mailto:count@example.org">the count</a></p>'
+    )
+    keys.press("Control+k")
+    _dialog(page, "Edit link").get_by_role("button", name="Remove link").click()
+    expect(page.locator("#c-body")).to_have_value("<p>Results from the count</p>")
+    expect(page.locator(EDITOR)).to_be_focused()
+
+    # Nothing selected: the words to show are asked too.
+    keys.press("End")
+    keys.type(", with ")
+    keys.press("Control+k")
+    answer_editor_dialog(
+        page,
+        "Add link",
+        {ADDRESS: "https://example.org/turnout", "Words to show (optional)": "the turnout"},
+    )
+    keys.type(".")
+    expect(page.locator("#c-body")).to_have_value(
+        '<p>Results from the count, with <a href="https://example.org/turnout">the turnout</a>.</p>'
+    )
+
+
+@VIEWPORTS
+def test_a_quote_and_who_said_it_are_asked_in_the_editors_dialog_and_an_empty_quote_is_refused(
+    desk_server,  # noqa: F811
+    reader_factory,
+    viewport,
+):
+    reader = reader_factory(desk_server, viewport=viewport)
+    page, _ = _open_composer(reader)
+    keys = page.keyboard
+
+    page.locator("#composer .toolbar [data-command=quote]").click()
+    dialog = _dialog(page, "Add quote")
+    said = dialog.get_by_label("Quote", exact=True)
+    expect(said).to_be_focused()
+    dialog.get_by_label(WHO, exact=True).fill("The returning officer")
+    keys.press("Enter")
+    expect(said).to_have_accessible_description(
+        re.compile("Expected the words of the quote, got nothing")
+    )
+    expect(said).to_be_focused()
+    expect(page.locator("#c-body")).to_have_value("")
+    assert_accessible(page, f"the quote dialog refusing an empty quote at {viewport['width']} px")
+    said.fill("We will recount the north.")
+    keys.press("Enter")
+    _closed(page)
+    quote = (
+        "<blockquote><p>We will recount the north.</p>"
+        "<cite>The returning officer</cite></blockquote>"
+    )
+    expect(page.locator("#c-body")).to_have_value(quote)
+    expect(page.locator(EDITOR)).to_be_focused()
+
+    # Words already written: only who said them is asked, and the line becomes the quote.
+    keys.type("Turnout was high.")
+    keys.press("Control+Shift+9")
+    dialog = _dialog(page, "Make a quote")
+    expect(dialog).to_contain_text("Becomes the quote: “Turnout was high.”")
+    expect(dialog.get_by_label(WHO, exact=True)).to_be_focused()
+    keys.type("The clerk")
+    keys.press("Enter")
+    expect(page.locator("#c-body")).to_have_value(
+        quote + "<blockquote><p>Turnout was high.</p><cite>The clerk</cite></blockquote>"
+    )
+
+
+def _paste_picture(page: Page, data: str, name: str) -> None:
+    page.locator(EDITOR).evaluate(
+        """(editor, [data, name]) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, { type: "image/png" }));
+            editor.dispatchEvent(new ClipboardEvent("paste", {
+                clipboardData: transfer, bubbles: true, cancelable: true }));
+        }""",
+        [data, name],
+    )
+
+
 @VIEWPORTS
 def test_a_pasted_or_dropped_picture_is_uploaded_and_becomes_a_figure(
     desk_server,  # noqa: F811
@@ -280,26 +460,24 @@ def test_a_pasted_or_dropped_picture_is_uploaded_and_becomes_a_figure(
 ):
     reader = reader_factory(desk_server, viewport=viewport)
     page, blog = _open_composer(reader)
-    dialogs = Dialogs().watch(page)
-    page.keyboard.type("Queues at the school.")
+    keys = page.keyboard
+    keys.type("Queues at the school.")
     picture = base64.b64encode(_png()).decode()
 
-    dialogs.answers.append("Voters queue outside the school")
-    page.locator(EDITOR).evaluate(
-        """(editor, data) => {
-            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], "queue.png", { type: "image/png" }));
-            editor.dispatchEvent(new ClipboardEvent("paste", {
-                clipboardData: transfer, bubbles: true, cancelable: true }));
-        }""",
-        picture,
-    )
+    _paste_picture(page, picture, "queue.png")
+    dialog = _dialog(page, "Describe the picture")
+    expect(dialog.locator("img")).to_have_attribute("src", re.compile(r"^/media/uploads/.+\.png$"))
+    expect(dialog.get_by_label("Alt text", exact=True)).to_be_focused()
+    keys.type("Voters queue outside the school")
+    dialog.get_by_label("Caption (optional)", exact=True).fill("Photograph: Ana Editor")
+    assert_accessible(page, f"the picture dialog at {viewport['width']} px")
+    page.screenshot(path=str(artifacts_dir() / f"editor-picture-dialog-{viewport['width']}.png"))
+    keys.press("Enter")
     figures = page.locator(f"{EDITOR} figure img")
     expect(figures).to_have_count(1, timeout=WAIT_MS)
     expect(figures).to_have_attribute("alt", "Voters queue outside the school")
+    expect(page.locator(f"{EDITOR} figcaption")).to_have_text("Photograph: Ana Editor")
 
-    dialogs.answers.append("The ballot box")
     box = page.locator(f"{EDITOR} p").first.bounding_box()
     assert box is not None
     page.locator(EDITOR).evaluate(
@@ -315,21 +493,56 @@ def test_a_pasted_or_dropped_picture_is_uploaded_and_becomes_a_figure(
         }""",
         [picture, box["x"] + 5, box["y"] + box["height"] / 2],
     )
+    answer_editor_dialog(page, "Describe the picture", {"Alt text": "The ballot box"})
     expect(figures).to_have_count(2, timeout=WAIT_MS)
     expect(page.locator(f"{EDITOR} .upload-placeholder")).to_have_count(0)
+
+    # Cancelled: the picture is not put in the text.
+    _paste_picture(page, picture, "blurred.png")
+    _dialog(page, "Describe the picture")
+    keys.press("Escape")
+    expect(page.locator("#composer .editor-status")).to_have_text("Picture not added to the text.")
+    expect(page.locator(f"{EDITOR} .upload-placeholder")).to_have_count(0)
+    expect(figures).to_have_count(2)
+
+    # A picture in the text: Enter (or a double click) on it asks again, filled in.
+    figures.nth(1).click()
+    expect(page.locator("#composer .editor-status")).to_contain_text("Picture selected")
+    keys.press("Enter")
+    dialog = _dialog(page, "Describe the picture")
+    expect(dialog.get_by_label("Alt text", exact=True)).to_have_value(
+        "Voters queue outside the school"
+    )
+    caption = dialog.get_by_label("Caption (optional)", exact=True)
+    expect(caption).to_have_value("Photograph: Ana Editor")
+    caption.fill("Voters at Hill Street school. Photograph: Ana Editor")
+    keys.press("Enter")
+    expect(page.locator(f"{EDITOR} figcaption")).to_have_text(
+        "Voters at Hill Street school. Photograph: Ana Editor"
+    )
+    figures.first.dblclick()
+    answer_editor_dialog(page, "Describe the picture", {"Caption (optional)": "Sealed at 22:00"})
+    expect(page.locator(f"{EDITOR} figcaption")).to_have_count(2)
+
     body = _body(page)
     found = re.findall(
         r'<figure><img src="(/media/uploads/[^"]+\.png)" width="64" height="48"'
-        r' alt="([^"]*)"></figure>',
+        r' alt="([^"]*)"><figcaption>([^<]*)</figcaption></figure>',
         body,
     )
-    assert [alt for _, alt in found] == ["The ballot box", "Voters queue outside the school"], body
-    assert dialogs.asked.count("Describe the picture for readers who cannot see it (alt text)") == 2
+    assert [(alt, caption) for _, alt, caption in found] == [
+        ("The ballot box", "Sealed at 22:00"),
+        ("Voters queue outside the school", "Voters at Hill Street school. Photograph: Ana Editor"),
+    ], body
 
     entry = _publish(page, "Queues at the school")
     assert entry.body == body
     public = reader.open(f"/live/{blog.slug}")
-    image = public.locator(f"#entry-{entry.pk} .entry__body figure img").first
+    shown = public.locator(f"#entry-{entry.pk} .entry__body figure")
+    expect(shown.locator("figcaption")).to_have_text(
+        ["Sealed at 22:00", "Voters at Hill Street school. Photograph: Ana Editor"]
+    )
+    image = shown.locator("img").first
     image.scroll_into_view_if_needed()
     public.wait_for_function(
         "img => img.complete && img.naturalWidth === 64", arg=image.element_handle()

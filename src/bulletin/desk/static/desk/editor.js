@@ -1,17 +1,20 @@
 // The body editor: ProseMirror (vendor/prosemirror.js, built from frontend/editor/) over the
 // form's <textarea>. Its schema is the server's sanitiser allowlist, so pasted Word or Google
 // Docs HTML keeps links, bold, italic, lists, headings, quotes and tables and loses the rest;
-// a pasted or dropped picture is uploaded through the desk's image upload. Every change writes
-// the clean HTML back into the textarea and fires an "input" event on it, so the form (preview,
-// drafts) sees the body as one more input. The server sanitises again in any case.
+// a pasted or dropped picture is uploaded through the desk's image upload. A link's address, a
+// quote and who said it, a picture's alt text and caption are asked in the desk's own dialog
+// (dialog.js). Every change writes the clean HTML back into the textarea and fires an "input"
+// event on it, so the form (preview, drafts) sees the body as one more input. The server
+// sanitises again in any case.
 
 import {
-  schema, safeLink, DOMParser, DOMSerializer, EditorState, Plugin, TextSelection, EditorView,
+  schema, safeLink, DOMParser, DOMSerializer, EditorState, Plugin, TextSelection, NodeSelection, EditorView,
   Decoration, DecorationSet, keymap, history, undo, redo, baseKeymap, toggleMark, setBlockType,
   wrapIn, lift, wrapInList, splitListItem, liftListItem, sinkListItem, inputRules,
   wrappingInputRule, textblockTypeInputRule, undoInputRule, dropCursor, gapCursor, tableEditing,
   goToNextCell, addRowAfter, isInTable, chainCommands,
 } from "./vendor/prosemirror.js";
+import { ask } from "./dialog.js";
 import { cleanPastedHTML } from "./paste.js";
 
 const nodes = schema.nodes;
@@ -75,6 +78,58 @@ const ACTIVE = {
   subheading: (state) => ancestor(state, nodes.heading, { level: 4 }) > 0,
   table: (state) => isInTable(state),
 };
+
+// ---- Links and pictures the selection is on -----------------------------------------------
+
+// The whole link the cursor (or the selection's start) is on: {from, to, href}, or null.
+function linkAround(state) {
+  const { $from } = state.selection;
+  const offset = $from.parentOffset;
+  let run = null;
+  let found = null;
+  $from.parent.forEach((child, childOffset) => {
+    const link = marks.link.isInSet(child.marks);
+    if (!link) { run = null; return; }
+    if (run && run.link.eq(link)) run.end = childOffset + child.nodeSize;
+    else run = { link, start: childOffset, end: childOffset + child.nodeSize };
+    if (!found && run.start <= offset && offset <= run.end) found = run; // grows with its run
+  });
+  if (!found) return null;
+  const base = $from.start();
+  return { from: base + found.start, to: base + found.end, href: found.link.attrs.href };
+}
+
+// What the sanitiser keeps (schema.safeLink), and somewhere to go: a host, or an address.
+function linkProblem(typed) {
+  let url = null;
+  try { url = new URL(typed); } catch { /* not an address at all: said below */ }
+  const usable = url && safeLink(typed) && !/\s/.test(typed)
+    && (url.protocol === "mailto:" ? url.pathname !== "" : url.hostname !== "");
+  if (usable) return null;
+  return `Expected an address starting with https://, http:// or mailto:, got ${typed ? `“${typed}”` : "nothing"}.`;
+}
+
+const NO_ALT = "Picture has no alt text: readers who cannot see it get nothing.";
+
+// Asked for a new picture and for one already in the text: its caption is the figure's
+// <figcaption> (the schema's caption attribute).
+function pictureQuestions({ src, alt = "", caption = "" }, submit) {
+  return {
+    title: "Describe the picture",
+    picture: src,
+    fields: [
+      { name: "alt", label: "Alt text", value: alt,
+        hint: "What the picture shows, for readers who cannot see it. Leave it empty only if it is decoration." },
+      { name: "caption", label: "Caption (optional)", value: caption, hint: "Printed under the picture for every reader." },
+    ],
+    submit,
+  };
+}
+
+function selectedFigure(state) {
+  const { selection } = state;
+  return selection instanceof NodeSelection && selection.node.type === nodes.figure ? selection : null;
+}
 
 // ---- Commands -----------------------------------------------------------------------------
 
@@ -205,6 +260,9 @@ export class BodyEditor {
     this.toolbar = toolbar;
     this.upload = upload;
     this.csrf = csrf;
+    // Selections to come back to once a dialog is answered, kept in step with every edit made
+    // meanwhile (a picture's upload may end while the dialog is open).
+    this.held = new Set();
     this.status = document.createElement("p");
     this.status.className = "editor-status";
     this.status.setAttribute("role", "status");
@@ -224,6 +282,11 @@ export class BodyEditor {
       transformPastedHTML: cleanPastedHTML,
       handlePaste: (view, event) => this.pastePictures(event),
       handleDrop: (view, event, slice, moved) => !moved && this.dropPictures(event),
+      handleDoubleClickOn: (view, pos, node, nodePos, event, direct) => {
+        if (!direct || node.type !== nodes.figure) return false;
+        view.dispatch(view.state.tr.setSelection(NodeSelection.create(view.state.doc, nodePos)));
+        return this.picture(view.state, view.dispatch);
+      },
       dispatchTransaction: (tr) => this.apply(tr),
     });
     this.area = this.view.dom;
@@ -234,6 +297,7 @@ export class BodyEditor {
       list: toggleList(nodes.bullet_list),
       numbered: toggleList(nodes.ordered_list),
       quote: (state, dispatch) => this.quote(state, dispatch),
+      picture: (state, dispatch) => this.picture(state, dispatch),
       heading: toggleHeading(3),
       subheading: toggleHeading(4),
       table: insertTable,
@@ -261,7 +325,7 @@ export class BodyEditor {
       "Mod-Alt-0": setBlockType(nodes.paragraph),
       "Mod-z": undo, "Mod-y": redo, "Mod-Shift-z": redo,
       Backspace: undoInputRule,
-      Enter: chainCommands(splitListItem(nodes.list_item), quoteEnter),
+      Enter: chainCommands(this.bind("picture"), splitListItem(nodes.list_item), quoteEnter),
       "Mod-]": sinkListItem(nodes.list_item),
       "Mod-[": liftListItem(nodes.list_item),
       "Shift-Enter": (state, dispatch) => {
@@ -283,15 +347,22 @@ export class BodyEditor {
   }
 
   apply(tr) {
-    const state = this.view.state.apply(tr);
+    const before = this.view.state;
+    const state = before.apply(tr);
     this.view.updateState(state);
+    for (const held of this.held) held.selection = held.selection.map(state.doc, tr.mapping);
     if (tr.docChanged) this.sync();
     this.updateToolbar();
+    if (selectedFigure(state) && !selectedFigure(before)) {
+      this.say("Picture selected: Enter or a double click changes its alt text and caption.");
+    }
   }
 
   // Called when something else (a restored draft) changed the textarea.
   refresh() {
     this.view.updateState(this.stateFor(this.textarea.value));
+    // A new document: a dialog still open comes back to its start.
+    for (const held of this.held) held.selection = this.view.state.selection;
     this.updateToolbar();
   }
 
@@ -319,76 +390,132 @@ export class BodyEditor {
 
   say(text) { this.status.textContent = text; }
 
-  // On a link: remove it. Otherwise ask where to; with nothing selected, the address is the text.
+  // Ask in the desk's dialog; meanwhile the selection follows any edit (an upload may end).
+  // The answer is acted on at that selection, and only then does the text take the focus back,
+  // through the view, which puts the caret at the selection (the browser's own focus return
+  // puts it at the start of the text: dialog.js leaves that to us).
+  async askAtSelection(questions, act) {
+    const held = { selection: this.view.state.selection };
+    this.held.add(held);
+    let answer = null;
+    try {
+      answer = await ask(questions);
+    } finally {
+      this.held.delete(held);
+    }
+    if (!held.selection.eq(this.view.state.selection)) {
+      this.view.dispatch(this.view.state.tr.setSelection(held.selection));
+    }
+    if (answer) act(answer);
+    this.view.focus();
+  }
+
+  // Ask where to. On a link: change its address, or remove it. With nothing selected, the words
+  // to show are asked too (the address if left empty).
   link(state, dispatch) {
-    const { from, to, empty, $from } = state.selection;
-    if (markActive(state, marks.link)) {
-      if (!dispatch) return true;
-      let start = from;
-      let end = to;
-      if (empty) {
-        // The whole link around the cursor.
-        const parent = $from.parent;
-        const offset = $from.parentOffset;
-        let pos = $from.start();
-        parent.forEach((child, childOffset) => {
-          if (marks.link.isInSet(child.marks) && childOffset <= offset && offset <= childOffset + child.nodeSize) {
-            start = pos + childOffset;
-            end = pos + childOffset + child.nodeSize;
-          }
-        });
-      }
-      dispatch(state.tr.removeMark(start, end, marks.link));
-      return true;
-    }
     if (!dispatch) return true;
-    const answer = window.prompt("Link to (https://…)", "https://");
-    const href = safeLink(answer);
-    if (!href) {
-      if (answer && answer.trim() !== "https://") this.say("A link must start with https://, http:// or mailto:");
-      return false;
+    const editing = markActive(state, marks.link) ? linkAround(state) : null;
+    const fields = [{
+      name: "href", label: "Address", value: editing ? editing.href : "", type: "url", inputmode: "url",
+      hint: "Starting with https://, http:// or mailto:",
+    }];
+    if (!editing && state.selection.empty) {
+      fields.push({ name: "words", label: "Words to show (optional)", hint: "Left empty, the address is shown." });
     }
-    const current = this.view.state;
-    const link = marks.link.create({ href });
-    if (current.selection.empty) {
-      dispatch(current.tr.replaceSelectionWith(schema.text(href, [link]), false).scrollIntoView());
-    } else {
-      dispatch(current.tr.addMark(current.selection.from, current.selection.to, link).scrollIntoView());
-    }
+    this.askAtSelection({
+      title: editing ? "Edit link" : "Add link",
+      fields,
+      submit: editing ? "Save link" : "Add link",
+      extra: editing ? { label: "Remove link", action: "remove" } : null,
+      check: ({ href }) => {
+        const problem = linkProblem(href);
+        return problem ? { field: "href", message: problem } : null;
+      },
+    }, (answer) => this.placeLink(answer, Boolean(editing)));
     return true;
   }
 
-  // In a quote: take it out. On words: quote them. On an empty line: ask for the words. Then
-  // ask who said it; the attribution becomes the quote's <cite>.
+  placeLink({ action, values }, editing) {
+    const state = this.view.state;
+    const { from, to, empty } = state.selection;
+    if (editing) {
+      const around = linkAround(state);
+      if (!around) return;
+      const tr = action === "remove"
+        ? state.tr.removeMark(around.from, around.to, marks.link)
+        : state.tr.addMark(around.from, around.to, marks.link.create({ href: values.href }));
+      this.view.dispatch(tr);
+      return;
+    }
+    const link = marks.link.create({ href: values.href });
+    const tr = empty
+      ? state.tr.replaceSelectionWith(schema.text(values.words || values.href, [link]), false)
+      : state.tr.addMark(from, to, link);
+    this.view.dispatch(tr.scrollIntoView());
+  }
+
+  // In a quote: take it out. On words: ask who said them, then quote them. On an empty line:
+  // ask for the words and who said them. The attribution becomes the quote's <cite>.
   quote(state, dispatch) {
     if (ancestor(state, nodes.blockquote)) return lift(state, dispatch);
-    if (!dispatch) return true;
-    const { $from, empty } = state.selection;
+    const { $from, $to, empty } = state.selection;
     const emptyLine = empty && $from.parent.type === nodes.paragraph && $from.parent.content.size === 0;
-    if (!emptyLine) {
-      if (!wrapIn(nodes.blockquote)(state, dispatch)) return false;
-      const who = (window.prompt("Who said it? (attribution, optional)") || "").trim();
-      if (who) {
-        const now = this.view.state;
-        const depth = ancestor(now, nodes.blockquote);
-        if (depth) {
-          const end = now.selection.$from.end(depth);
-          this.view.dispatch(now.tr.insert(end, nodes.cite.create(null, schema.text(who))));
-        }
+    if (!emptyLine && !wrapIn(nodes.blockquote)(state)) return false;
+    if (!dispatch) return true;
+    const who = { name: "who", label: "Who said it (optional)", hint: "Printed under the quote: a name, and a role if it helps." };
+    const words = state.doc.textBetween($from.start(), $to.end(), " ");
+    this.askAtSelection(emptyLine
+      ? {
+        title: "Add quote",
+        fields: [{ name: "said", label: "Quote", hint: "The words said, without quotation marks." }, who],
+        submit: "Add quote",
+        check: ({ said }) => (said ? null : { field: "said", message: "Expected the words of the quote, got nothing." }),
       }
-      return true;
-    }
-    const said = (window.prompt("Quote") || "").trim();
-    if (!said) return false;
-    const who = (window.prompt("Who said it? (attribution, optional)") || "").trim();
+      : {
+        title: "Make a quote",
+        intro: `Becomes the quote: “${words.length > 120 ? `${words.slice(0, 119)}…` : words}”`,
+        fields: [who],
+        submit: "Make quote",
+      }, ({ values }) => (emptyLine ? this.insertQuote(values) : this.wrapQuote(values)));
+    return true;
+  }
+
+  insertQuote({ said, who }) {
+    const state = this.view.state;
+    const line = state.selection.$from;
+    if (line.parent.type !== nodes.paragraph || line.parent.content.size) return;
     const content = [nodes.paragraph.create(null, schema.text(said))];
     if (who) content.push(nodes.cite.create(null, schema.text(who)));
-    const now = this.view.state;
-    const line = now.selection.$from;
-    const tr = now.tr.replaceWith(line.before(), line.after(), [nodes.blockquote.create(null, content), nodes.paragraph.create()]);
+    const tr = state.tr.replaceWith(line.before(), line.after(), [nodes.blockquote.create(null, content), nodes.paragraph.create()]);
     const after = tr.mapping.map(line.before()) + tr.doc.nodeAt(line.before()).nodeSize + 1;
     tr.setSelection(TextSelection.create(tr.doc, after));
-    dispatch(tr.scrollIntoView());
+    this.view.dispatch(tr.scrollIntoView());
+  }
+
+  // The wrap and its attribution are one step (one undo).
+  wrapQuote({ who }) {
+    let tr = null;
+    if (!wrapIn(nodes.blockquote)(this.view.state, (made) => { tr = made; })) return;
+    const $inside = tr.selection.$from;
+    let depth = $inside.depth;
+    while (depth > 0 && $inside.node(depth).type !== nodes.blockquote) depth -= 1;
+    if (who && depth) tr.insert($inside.end(depth), nodes.cite.create(null, schema.text(who)));
+    this.view.dispatch(tr.scrollIntoView());
+  }
+
+  // The picture selected in the text: its alt text and caption, asked again.
+  picture(state, dispatch) {
+    const selected = selectedFigure(state);
+    if (!selected) return false;
+    if (!dispatch) return true;
+    const { src, alt, caption } = selected.node.attrs;
+    this.askAtSelection(pictureQuestions({ src, alt, caption }, "Save"), (answer) => {
+      const now = selectedFigure(this.view.state);
+      if (!now) return;
+      const tr = this.view.state.tr.setNodeMarkup(now.from, null, { ...now.node.attrs, ...answer.values });
+      this.view.dispatch(tr.setSelection(NodeSelection.create(tr.doc, now.from)));
+      this.say(answer.values.alt ? "Picture described." : NO_ALT);
+    });
     return true;
   }
 
@@ -418,17 +545,31 @@ export class BodyEditor {
       const id = {};
       this.view.dispatch(this.view.state.tr.setMeta(uploads, { add: { id, pos } }));
       this.say("Uploading picture…");
-      this.send(file).then((picture) => {
+      this.send(file).then(async (picture) => {
+        const done = () => this.view.state.tr.setMeta(uploads, { remove: { id } });
+        if (!picture || placeholderAt(this.view.state, id) == null) { this.view.dispatch(done()); return; }
+        // Asked when the upload ends, wherever the writer is: the dialog gives the focus back
+        // there, except to the text, which takes it back itself (dialog.js says why).
+        const answer = await ask(pictureQuestions({ src: picture.url }, "Add picture"));
+        // The focus nowhere: the text had it (or nothing did), and takes it after the edit.
+        const backToText = !document.activeElement || document.activeElement === document.body;
         const at = placeholderAt(this.view.state, id);
-        const tr = this.view.state.tr.setMeta(uploads, { remove: { id } });
-        if (at == null || !picture) { this.view.dispatch(tr); return; }
-        const alt = (window.prompt("Describe the picture for readers who cannot see it (alt text)") || "").trim();
-        const figure = nodes.figure.create({ src: picture.url, alt, width: picture.width || null, height: picture.height || null });
-        const $at = tr.doc.resolve(at);
-        // A picture is a block: put it after the paragraph it was dropped into.
-        const where = $at.parent.inlineContent && $at.depth > 0 ? $at.after() : at;
-        this.view.dispatch(tr.insert(where, figure));
-        this.say(alt ? "Picture added." : "Picture added without alt text: readers who cannot see it get nothing.");
+        const tr = done();
+        if (at == null || !answer) {
+          this.view.dispatch(tr);
+          if (!answer) this.say("Picture not added to the text.");
+        } else {
+          const { alt, caption } = answer.values;
+          const figure = nodes.figure.create({
+            src: picture.url, alt, caption, width: picture.width || null, height: picture.height || null,
+          });
+          const $at = tr.doc.resolve(at);
+          // A picture is a block: put it after the paragraph it was dropped into.
+          const where = $at.parent.inlineContent && $at.depth > 0 ? $at.after() : at;
+          this.view.dispatch(tr.insert(where, figure));
+          this.say(alt ? "Picture added." : NO_ALT);
+        }
+        if (backToText) this.view.focus();
       });
     }
   }
