@@ -196,8 +196,8 @@ _RECORD_ANNOUNCEMENTS = """() => {
 
 
 def test_the_compact_embed_keeps_edits_to_older_entries_out_of_sight_and_unannounced(
-    newsroom, serve, reader_factory
-):
+    newsroom: Newsroom, serve: Any, reader_factory: Any
+) -> None:
     server: Server = serve()
     start = datetime.now(UTC) - timedelta(hours=1)
 

@@ -72,6 +72,7 @@ def test_a_quiet_desk_stream_reads_the_change_log_only_when_the_hub_hears_of_a_c
     monkeypatch.setattr(live, "_changes_after", changes_after)
     monkeypatch.setattr(live, "_still_admitted", lambda viewer, blog: viewer)
     monkeypatch.setattr(live, "_editors", lambda viewer, blog: {})
+    monkeypatch.setattr(live, "_drafts_signature", lambda viewer, blog: "")
     # Every wait short: polling would show up as many reads.
     for name in ("POLL_SECONDS", "ACCESS_CHECK_SECONDS", "PRESENCE_POLL_SECONDS"):
         monkeypatch.setattr(live, name, 0.02)
