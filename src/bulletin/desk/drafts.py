@@ -243,7 +243,8 @@ def _conflict(
 
 def _locked(desk: Desk, author_id: int, entry: Entry | None) -> EntryDraft | None:
     return (
-        EntryDraft.objects.select_for_update()
+        # Only the draft's row: PostgreSQL cannot lock the nullable side of the outer joins.
+        EntryDraft.objects.select_for_update(of=("self",))
         .select_related("saved_by", "entry")
         .filter(blog=desk.blog, author_id=author_id, entry=entry)
         .first()
