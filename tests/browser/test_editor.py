@@ -38,6 +38,7 @@ LOOKS = pytest.mark.parametrize(
     ids=["desktop-light", "phone-dark"],
 )
 ADDRESS = "Address"
+ADDRESS_HINT = "Starting with https://, http:// or mailto:"
 WHO = "Who said it (optional)"
 
 # What Google Docs puts on the clipboard: the whole selection inside a <b> whose weight is
@@ -332,17 +333,19 @@ def test_links_are_added_edited_and_removed_in_the_editors_dialog_and_a_bad_addr
     expect(page.locator("#c-body")).to_have_value("<p>Results from the count</p>")
 
     # A bad address is refused beside its field, naming what was typed; nothing is inserted.
+    # The refusal says what was expected: the hint that says it too gives way to it.
     keys.press("Control+k")
     dialog = _dialog(page, "Add link")
+    hint = dialog.get_by_text(ADDRESS_HINT, exact=True)
+    expect(hint).to_be_visible()
+    expect(address).to_have_accessible_description(ADDRESS_HINT)
     keys.type("example.org/count")
     keys.press("Enter")
     expect(address).to_have_attribute("aria-invalid", "true")
     expect(address).to_have_accessible_description(
-        re.compile(
-            "Expected an address starting with https://, http:// or mailto:, "
-            "got “example.org/count”"
-        )
+        "Expected an address starting with https://, http:// or mailto:, got “example.org/count”."
     )
+    expect(hint).to_be_hidden()
     expect(address).to_be_focused()
     expect(page.locator("#c-body")).to_have_value("<p>Results from the count</p>")
     assert_accessible(
@@ -354,7 +357,13 @@ def test_links_are_added_edited_and_removed_in_the_editors_dialog_and_a_bad_addr
     address.fill("javascript:alert(1)")
     keys.press("Enter")
     expect(dialog).to_contain_text("got “javascript:alert(1)”")
+    expect(hint).to_be_hidden()
+    # Corrected, the address is taken: the refusal goes and the hint is back, before Enter.
     address.fill("https://example.org/count")
+    expect(address).not_to_have_attribute("aria-invalid", "true")
+    expect(dialog.locator(".field-error")).to_have_text([""])
+    expect(hint).to_be_visible()
+    expect(address).to_have_accessible_description(ADDRESS_HINT)
     keys.press("Enter")
     _closed(page)
     expect(page.locator("#c-body")).to_have_value(

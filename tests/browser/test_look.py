@@ -23,6 +23,7 @@ from playwright.sync_api import Frame, Page, expect
 from bulletin.blogs import services
 from bulletin.blogs.fields import BlogFields, EntryFields
 from bulletin.blogs.models import Entry
+from bulletin.reader import embedding
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE, api, artifacts_dir
 from tests.factories import Factory
@@ -224,7 +225,7 @@ def test_the_compact_embed_keeps_edits_to_older_entries_out_of_sight_and_unannou
     edit(ids[0], "Update 0, corrected")  # older than all the embed holds
     edit(ids[4], "Update 4, corrected")  # held, hidden
     # Published now but dated between two hidden ones: it joins them, unseen.
-    late = api_publish(server, newsroom, "A late report", display_at=at(2.5))
+    late = api_publish(server, newsroom, "A late report", display_at=at(4.5))
     newest = api_publish(server, newsroom, "Update 10")
 
     _wait_for_headlines(page.main_frame, ["Update 10", "Update 9", "Update 8"])
@@ -241,12 +242,43 @@ def test_the_compact_embed_keeps_edits_to_older_entries_out_of_sight_and_unannou
     held = page.eval_on_selector_all(
         "#stream > article.entry", "els => els.map((e) => +e.dataset.entryId)"
     )
-    assert held == [newest, *reversed(ids[3:]), late, ids[2]]
+    # No more held than the page came with: the oldest hidden ones (2, then 3) left it.
+    assert held == [newest, *reversed(ids[5:]), late, ids[4]]
 
     # A deleted entry still leaves, and the next older one takes its place, unannounced.
     api(server, newsroom, "DELETE", f"/entries/{ids[9]}")
     _wait_for_headlines(page.main_frame, ["Update 10", "Update 8", "Update 7"])
     assert page.evaluate("window.announced") == ["New update: Update 10"]
+
+
+def test_the_compact_embed_left_open_all_night_holds_no_more_than_it_came_with(
+    newsroom: Newsroom, serve: Any, reader_factory: Any
+) -> None:
+    server: Server = serve()
+    # Fewer entries than the widget shows: the page's reserve, not what it came with, is the cap.
+    first = [api_publish(server, newsroom, f"Update {n}") for n in range(2)]
+    reader = reader_factory(server)
+    page = reader.open_following(f"/live/{newsroom.blog.slug}/embed?limit=3")
+    _wait_for_headlines(page.main_frame, ["Update 1", "Update 0"])
+
+    later = [api_publish(server, newsroom, f"Update {n}") for n in range(2, 14)]
+
+    _wait_for_headlines(page.main_frame, ["Update 13", "Update 12", "Update 11"])
+    held_most = 3 + embedding.RESERVE
+    page.wait_for_function(
+        "(most) => document.querySelectorAll('#stream > article.entry').length === most",
+        arg=held_most,
+        timeout=WAIT_MS,
+    )
+    held = page.eval_on_selector_all(
+        "#stream > article.entry", "els => els.map((e) => +e.dataset.entryId)"
+    )
+    assert held == list(reversed([*first, *later]))[:held_most]
+
+    # A deleted entry still leaves, and the next older one, from the reserve, takes its place.
+    api(server, newsroom, "DELETE", f"/entries/{later[-1]}")
+    _wait_for_headlines(page.main_frame, ["Update 12", "Update 11", "Update 10"])
+    assert page.locator("#stream > article.entry").count() == held_most - 1
 
 
 # --- every page, at both widths, in both schemes ----------------------------------------------

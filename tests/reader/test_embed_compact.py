@@ -53,6 +53,7 @@ def test_limit_shows_the_latest_entries_and_keeps_a_few_older_ones_hidden(make, 
     assert visible == {e.pk for e in entries[-3:]}
     assert held_back == {e.pk for e in entries[-3 - embedding.RESERVE : -3]}
     assert 'data-embed-limit="3"' in html
+    assert f'data-embed-reserve="{embedding.RESERVE}"' in html
     assert "/static/reader/embed-limit.js" in html
     assert "Load older updates" not in html
 

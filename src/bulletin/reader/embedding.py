@@ -39,6 +39,11 @@ class EmbedOptions:
         return self.limit is not None
 
     @property
+    def reserve(self) -> int:
+        # On the page too, so that embed-limit.js keeps no more hidden than the page came with.
+        return RESERVE if self.compact else 0
+
+    @property
     def cache_key(self) -> tuple[int | None, bool]:
         return (self.limit, self.key_points)
 

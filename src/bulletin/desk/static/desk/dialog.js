@@ -1,9 +1,10 @@
 // The editor's questions (a link's address, a quote and who said it, a picture's alt text and
 // caption) in one small modal <dialog> rather than the browser's own prompts: labelled
 // fields, a heading, a message beside the field when an answer is refused (the dialog stays
-// open), Enter to answer, Escape or Cancel to give up. Built with the DOM and styled by
-// desk.css only, so the desk's CSP (no inline styles or scripts) holds. One question at a
-// time: a picture whose upload ends while another question is open waits its turn.
+// open, and the field's hint gives way to the message until the answer is one it takes), Enter
+// to answer, Escape or Cancel to give up. Built with the DOM and styled by desk.css only, so
+// the desk's CSP (no inline styles or scripts) holds. One question at a time: a picture whose
+// upload ends while another question is open waits its turn.
 
 let turn = Promise.resolve();
 let opened = 0;
@@ -17,7 +18,9 @@ function element(tag, attributes = {}, text = "") {
   return node;
 }
 
-// One labelled input with its hint and its (empty until refused) message, both read with it.
+// One labelled input with its hint and its (empty until refused) message. A refusal already
+// says what was expected, so while it shows the hint is hidden, and the input is described by
+// whichever of the two is on screen.
 function field(id, { name, label, value = "", hint = "", type = "text", inputmode = null }) {
   const wrapper = element("div", { class: "field" });
   const input = element("input", {
@@ -26,9 +29,18 @@ function field(id, { name, label, value = "", hint = "", type = "text", inputmod
   input.value = value;
   const hintLine = hint ? element("p", { class: "hint", id: `${id}-${name}-hint` }, hint) : null;
   const error = element("p", { class: "field-error", id: `${id}-${name}-error` });
-  input.setAttribute("aria-describedby", [hintLine?.id, error.id].filter(Boolean).join(" "));
   wrapper.append(element("label", { for: input.id }, label), input, ...(hintLine ? [hintLine] : []), error);
-  return { wrapper, input, error };
+  const showError = (message) => {
+    error.textContent = message;
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    if (hintLine) hintLine.hidden = Boolean(message);
+    const describedBy = message ? error.id : hintLine?.id;
+    if (describedBy) input.setAttribute("aria-describedby", describedBy);
+    else input.removeAttribute("aria-describedby");
+  };
+  showError("");
+  return { wrapper, input, showError, hasError: () => input.hasAttribute("aria-invalid") };
 }
 
 function show(spec) {
@@ -52,6 +64,9 @@ function show(spec) {
   dialog.append(form);
 
   const values = () => Object.fromEntries(inputs.map(({ input }) => [input.name, input.value.trim()]));
+  // The field `check` refuses, if any: the one it names, else the first.
+  const refusedBy = (problem) =>
+    problem ? inputs.find(({ input }) => input.name === problem.field) || inputs[0] : null;
   return new Promise((resolve) => {
     // Gone at once, not on the "close" event a task later: a key typed in between went to the
     // closed dialog's field and was lost.
@@ -63,18 +78,26 @@ function show(spec) {
     };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      for (const { input, error } of inputs) { input.removeAttribute("aria-invalid"); error.textContent = ""; }
+      for (const one of inputs) one.showError("");
       const answered = values();
       const problem = check(answered);
-      if (problem) {
-        const refused = inputs.find(({ input }) => input.name === problem.field) || inputs[0];
-        refused.input.setAttribute("aria-invalid", "true");
-        refused.error.textContent = problem.message;
+      const refused = refusedBy(problem);
+      if (refused) {
+        refused.showError(problem.message);
         refused.input.focus();
         return;
       }
       finish({ action: "ok", values: answered });
     });
+    // A refused field is checked again as it is corrected: its message follows what is typed,
+    // and gives way to the hint once the answer is one the dialog takes.
+    for (const one of inputs) {
+      one.input.addEventListener("input", () => {
+        if (!one.hasError()) return;
+        const problem = check(values());
+        one.showError(refusedBy(problem) === one ? problem.message : "");
+      });
+    }
     cancel.addEventListener("click", () => finish(null));
     if (other) other.addEventListener("click", () => finish({ action: extra.action, values: values() }));
     // Escape closes a modal dialog by itself (a "cancel", then a "close"): no answer.
