@@ -28,6 +28,7 @@ from bulletin.blogs.models import (
     EntryStatus,
     KeyPoint,
     LiveBlog,
+    Media,
 )
 from bulletin.blogs.rendering import entry_json, pinned_copy_html
 from bulletin.errors import Conflict, InvalidState, NotFound, ValidationFailed
@@ -437,16 +438,16 @@ def test_create_entry_with_the_deleted_status_is_refused_and_writes_nothing(make
     )
 
 
-def test_publishing_an_entry_with_no_headline_text_or_embed_is_refused(make):
+def test_publishing_an_entry_with_no_headline_text_photo_or_embed_is_refused(make):
     blog = make.blog()
 
     with writes_nothing(), pytest.raises(ValidationFailed) as refused:
         make.entry(blog, headline="  ", body="")
 
     assert refused.value.message == (
-        "an entry needs a headline, text or an embed before it is published, got none"
+        "an entry needs a headline, text, a photo or an embed before it is published, got none"
     )
-    assert set(refused.value.fields) == {"headline", "body", "embeds"}
+    assert set(refused.value.fields) == {"headline", "body", "image_id", "embeds"}
 
 
 def test_an_entry_whose_only_content_is_an_embed_is_published(make):
@@ -467,7 +468,7 @@ def test_removing_the_only_embed_of_an_entry_without_words_is_refused(make):
     with writes_nothing(), pytest.raises(ValidationFailed) as refused:
         services.update_entry(make.owner_of(blog), entry, EntryFields(embeds=[]))
 
-    assert "needs a headline, text or an embed" in refused.value.message
+    assert "needs a headline, text, a photo or an embed" in refused.value.message
 
 
 def test_a_draft_that_is_only_an_embed_can_be_published_and_restored(make):
@@ -481,6 +482,62 @@ def test_a_draft_that_is_only_an_embed_can_be_published_and_restored(make):
     services.restore_entry(owner, draft)
 
     assert fresh(draft).status == EntryStatus.PUBLISHED
+
+
+def _photo(make: Factory, blog: LiveBlog, **words: str) -> Media:
+    values = {"file": "2026/01/quay.jpg", "alt": "Water over the quay", "width": 1200}
+    return Media.objects.create(**values, **words, height=800, uploaded_by=make.owner_of(blog))
+
+
+def test_an_entry_that_is_only_a_photo_is_published(make):
+    blog = make.blog()
+    photo = _photo(make, blog, caption="The harbour at noon", credit="Ana Costa")
+
+    entry = make.entry(blog, headline="", body="", image_id=photo.pk)
+
+    assert fresh(entry).status == EntryStatus.PUBLISHED
+    assert 'data-share-title="The harbour at noon"' in fresh(entry).html
+
+
+def test_a_photo_only_entry_may_be_edited_but_not_emptied(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    entry = make.entry(blog, headline="", body="", image_id=_photo(make, blog).pk)
+    other = _photo(make, blog, caption="The quay at dusk")
+
+    services.update_entry(owner, entry, EntryFields(image_id=other.pk))
+    with writes_nothing(), pytest.raises(ValidationFailed) as refused:
+        services.update_entry(owner, entry, EntryFields(image_id=None))
+
+    assert fresh(entry).image_id == other.pk
+    assert "needs a headline, text, a photo or an embed" in refused.value.message
+
+
+def test_a_photo_only_draft_is_approved_published_and_restored(make):
+    blog = make.blog()
+    owner = make.owner_of(blog)
+    photo = _photo(make, blog)
+    draft = make.entry(blog, headline="", body="", image_id=photo.pk, status="draft")
+    submitted = make.entry(blog, headline="", body="", image_id=photo.pk, status="draft")
+    services.submit_for_review(owner, submitted)
+
+    services.publish_draft(owner, draft)
+    services.approve_entry(owner, submitted)
+    services.delete_entry(owner, draft)
+    services.restore_entry(owner, draft)
+
+    assert fresh(draft).status == EntryStatus.PUBLISHED
+    assert fresh(submitted).status == EntryStatus.PUBLISHED
+
+
+def test_a_draft_without_headline_text_photo_or_embed_is_still_not_published(make):
+    blog = make.blog()
+    empty = make.entry(blog, headline="", body="", status="draft")
+
+    with writes_nothing(), pytest.raises(ValidationFailed) as refused:
+        services.publish_draft(make.owner_of(blog), empty)
+
+    assert "needs a headline, text, a photo or an embed" in refused.value.message
 
 
 def test_publishing_a_body_that_sanitises_to_nothing_is_refused(make):

@@ -254,8 +254,8 @@ def test_publishing_an_empty_entry_is_refused_and_creates_nothing(team: Team) ->
         response = _compose(client, team, action="publish", headline="  ", body="")
 
     assert response.status_code == 400
-    assert "needs a headline, text or an embed" in text(response)
-    assert field_error(response, "headline") == "required when there is no text or embed"
+    assert "needs a headline, text, a photo or an embed" in text(response)
+    assert field_error(response, "headline") == "required when there is no text, photo or embed"
 
 
 def test_a_post_card_alone_is_published_from_the_composer(team: Team) -> None:
@@ -276,6 +276,29 @@ def test_a_post_card_alone_is_published_from_the_composer(team: Team) -> None:
     entry = Entry.objects.get(blog=team.blog)
     assert (entry.status, entry.headline, entry.body) == ("published", "", "")
     assert entry.embeds[0]["author"] == "HM Coastguard"
+
+
+def test_a_photo_alone_is_published_and_named_by_its_caption_on_the_desk(team: Team) -> None:
+    client = _signed_in(team.owner)
+
+    response = _compose(
+        client,
+        team,
+        action="publish",
+        headline="",
+        body="",
+        image=upload(png((800, 600))),
+        image_alt="Waves breaking over the quay wall",
+        image_caption="The quay at high tide",
+    )
+    entry = Entry.objects.get(blog=team.blog)
+    client.post(f"/desk/{team.blog.slug}/entries/{entry.pk}/pin")
+    desk = text(client.get(f"/desk/{team.blog.slug}/"))
+
+    assert response.status_code == 303, text(response)[:300]
+    assert (entry.status, entry.headline, entry.body) == ("published", "", "")
+    assert f'aria-label="Select entry {entry.pk}: The quay at high tide"' in desk
+    assert "<h2>Pinned</h2>\n    <p>The quay at high tide</p>" in desk
 
 
 def test_a_hostile_body_is_sanitised_before_anyone_sees_it(team: Team) -> None:

@@ -52,9 +52,10 @@ def pinned_copy_html(entry: Entry, blog: LiveBlog | None = None) -> str:
     in-page ``#entry-N`` when the entry is on the page). No id, so that ``#entry-N`` links and
     lookups find the entry itself, and no images or embeds: the stream shows those once."""
     blog = blog or entry.blog
-    # An entry that is only a post or a video is named by it (the box shows no embeds).
-    opening = Truncator(unescape(plain_text(entry.body))).words(PINNED_OPENING_WORDS)
-    opening = opening or ("" if entry.headline else embed_title(entry))
+    # An entry that is only a post, a video or a photo is named by it (the box shows no embeds
+    # or images).
+    opening = _opening_words(entry.body, PINNED_OPENING_WORDS)
+    opening = opening or ("" if entry.headline else stand_in_title(entry))
     with translation.override(blog.language):
         return render_to_string(
             "blogs/pinned.html",
@@ -252,6 +253,9 @@ def render_entry_html(
                     else ""
                 ),
                 "feed": feed,
+                # What the share button offers as the title; in the HTML, so that entries
+                # arriving live have it too.
+                "share_title": "" if feed else entry_name(entry),
                 "byline": byline_of(data),
                 "related_host": _host(data["related"]["url"]) if data.get("related") else "",
             },
@@ -268,14 +272,25 @@ def _host(url: str) -> str:
 _VIDEO_PROVIDERS = frozenset({"youtube", "vimeo"})
 
 
-def embed_title(entry: Entry) -> str:
+def stand_in_title(entry: Entry) -> str:
     """What an entry that has no headline or text is called where a title is needed (a feed
-    item, its permalink's <title>, the pinned box, search engines), from its first embed: the
-    card's title, else who posted it and where ("HM Coastguard on X"), else what and where
-    ("Video on YouTube"), else a link card's site. Empty for an entry without embeds."""
-    if not entry.embeds:
-        return ""
-    embed = entry.embeds[0]
+    item, its permalink's <title>, the pinned box, search engines, the share button, the
+    desk), in the blog's language. From its first embed: the card's title, else who posted it
+    and where ("HM Coastguard on X"), else what and where ("Video on YouTube"), else a link
+    card's site. Else from its photo: the caption, else the alt text, else "Photo". Empty for
+    an entry with neither."""
+    named = _embed_title(entry.embeds[0], entry.blog.language) if entry.embeds else ""
+    image = entry.image
+    if named or image is None:
+        return named
+    words = image.caption.strip() or image.alt.strip()
+    if words:
+        return words
+    with translation.override(entry.blog.language):
+        return gettext("Photo")
+
+
+def _embed_title(embed: dict[str, Any], language: str) -> str:
     provider = embed.get("provider", "link")
     name = PROVIDER_NAMES.get(provider, "Link")
     author = embed.get("author") or embed.get("handle") or ""
@@ -283,12 +298,26 @@ def embed_title(entry: Entry) -> str:
         return str(embed["title"])
     if provider == "link":
         return str(author) or _host(embed.get("url", ""))
-    with translation.override(entry.blog.language):
+    with translation.override(language):
         if author:
             return gettext("%(author)s on %(provider)s") % {"author": author, "provider": name}
         if provider in _VIDEO_PROVIDERS:
             return gettext("Video on %(provider)s") % {"provider": name}
         return gettext("Post on %(provider)s") % {"provider": name}
+
+
+# How many of an entry's first words name it where there is no headline (the share button).
+NAME_WORDS = 12
+
+
+def entry_name(entry: Entry) -> str:
+    """What an entry is called in one line (the share button, the desk): its headline, else
+    its first words, else its stand-in title."""
+    return entry.headline or _opening_words(entry.body, NAME_WORDS) or stand_in_title(entry)
+
+
+def _opening_words(body: str, count: int) -> str:
+    return Truncator(unescape(plain_text(body))).words(count)
 
 
 def render_entry(entry: Entry) -> tuple[dict[str, Any], str]:

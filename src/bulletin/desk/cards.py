@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bulletin.blogs.models import Entry
+from bulletin.blogs.rendering import entry_name
 from bulletin.blogs.workflow import Move, entry_actions
 from bulletin.desk.access import Desk
 
@@ -73,6 +74,8 @@ def card(entry: Entry, desk: Desk, editing: list[str], csrf_token: str) -> SafeS
             "desk/_entry_card.html",
             {
                 "entry": entry,
+                # A photo or a post without a headline is still named (the selection box).
+                "name": entry_name(entry),
                 "blog": desk.blog,
                 "desk": desk,
                 "actions": actions,

@@ -24,10 +24,10 @@ from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import Entry, EntryStatus, LiveBlog
 from bulletin.blogs.rendering import (
     byline_of,
-    embed_title,
     entry_json,
     iso,
     render_entry_html,
+    stand_in_title,
 )
 from bulletin.links import absolute_reverse, absolute_url
 from bulletin.reader.seo import excerpt, media_url, publisher_name
@@ -123,9 +123,9 @@ def _item(blog: LiveBlog, entry: Entry) -> _Item:
     published = entry.display_at or entry.published_at or entry.created_at
     # The standfirst is what the entry says in brief; without one, the start of the body.
     summary = entry.subtitle or excerpt(entry.body, SUMMARY_CHARS)
-    # An entry that is only a post or a video is named by it ("HM Coastguard on X").
-    title = entry.headline or excerpt(entry.body, TITLE_CHARS) or embed_title(entry)
-    if not title:  # an entry that is only an image: name it by its time, as the page does
+    # An entry that is only a post, a video or a photo is named by it ("HM Coastguard on X").
+    title = entry.headline or excerpt(entry.body, TITLE_CHARS) or stand_in_title(entry)
+    if not title:  # nothing to name it by (an imported or older entry): its time, as the page
         title = time_label(published, blog.timezone, blog.language)
     return _Item(
         id=_tag(blog, f"/e/{entry.pk}"),

@@ -19,7 +19,7 @@ from django.utils.translation import to_locale
 from bulletin import config
 from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog, Media
-from bulletin.blogs.rendering import embed_title, entry_anchor, iso
+from bulletin.blogs.rendering import entry_anchor, iso, stand_in_title
 from bulletin.blogs.sanitize import plain_text
 from bulletin.links import absolute_url
 
@@ -131,11 +131,12 @@ def _blog_posting(entry: Entry, page_url: str) -> dict[str, Any]:
     people = _authors(entry)
     body = _words_of(entry)
     # Search engines want a headline and a body on every update: an update without words is
-    # named by its embed ("HM Coastguard on X"), else by its time, as a feed names it.
+    # named by its embed ("HM Coastguard on X") or its photo, else by its time, as a feed
+    # names it.
     headline = (
         entry.headline
         or clip(body, HEADLINE_CHARS)
-        or embed_title(entry)
+        or stand_in_title(entry)
         or time_label(shown_at, entry.blog.timezone, entry.blog.language)
     )
     posting: dict[str, Any] = {
@@ -151,7 +152,7 @@ def _blog_posting(entry: Entry, page_url: str) -> dict[str, Any]:
     image = media_url(entry.image)
     if image:
         posting["image"] = image
-    # An entry that is only an image has no words to give as headline or body.
+    # Left out when empty (an entry without a standfirst has no description).
     return {key: value for key, value in posting.items() if value not in (None, "")}
 
 

@@ -31,7 +31,7 @@ from bulletin import config, security, surrogate
 from bulletin.blogs.dates import time_label
 from bulletin.blogs.models import BlogStatus, Entry, LiveBlog
 from bulletin.blogs.queries import FEED_CACHE_CONTROL, etag_matches
-from bulletin.blogs.rendering import blog_json, embed_title
+from bulletin.blogs.rendering import blog_json, stand_in_title
 from bulletin.error_responses import error_response
 from bulletin.errors import ValidationFailed
 from bulletin.links import absolute_url
@@ -245,7 +245,7 @@ def _render(
     if entry is not None:
         # Plain text, unescaped once (seo.text_of): the template escapes it for HTML, and
         # plain_text's own escaping would show as "AT&amp;T".
-        named = entry.headline or seo.excerpt(entry.body, 90) or embed_title(entry)
+        named = entry.headline or seo.excerpt(entry.body, 90) or stand_in_title(entry)
         title = f"{named} | {blog.title}"
         description = seo.excerpt(entry.body, 300) or blog.description
     context = {

@@ -148,7 +148,10 @@ def create_entry(
         _check_schedule(scheduled_for, now)
     if status == EntryStatus.PUBLISHED:
         _check_publishable(
-            values.get("headline", ""), values.get("body", ""), values.get("embeds", [])
+            values.get("headline", ""),
+            values.get("body", ""),
+            values.get("image_id"),
+            values.get("embeds", []),
         )
     with transaction.atomic():
         blog = lock_blog(blog.pk)
@@ -179,16 +182,19 @@ def save_draft(actor: Actor, blog: LiveBlog, fields: EntryFields) -> Entry:
     return create_entry(actor, blog, fields, status=EntryStatus.DRAFT)
 
 
-def _check_publishable(headline: str, body: str, embeds: list[dict[str, str]]) -> None:
-    """Readers need something to read or look at: a headline, text, or an embed (an entry
-    that is only a quoted post or a video is news too)."""
-    if not headline.strip() and not body.strip() and not embeds:
+def _check_publishable(
+    headline: str, body: str, image_id: int | None, embeds: list[dict[str, str]]
+) -> None:
+    """Readers need something to read or look at: a headline, text, a photo or an embed (an
+    entry that is only a photo with its caption, a quoted post or a video is news too)."""
+    if not headline.strip() and not body.strip() and image_id is None and not embeds:
         raise ValidationFailed(
-            "an entry needs a headline, text or an embed before it is published, got none",
+            "an entry needs a headline, text, a photo or an embed before it is published, got none",
             fields={
-                "headline": "required when there is no text or embed",
-                "body": "required when there is no headline or embed",
-                "embeds": "required when there is no headline or text",
+                "headline": "required when there is no text, photo or embed",
+                "body": "required when there is no headline, photo or embed",
+                "image_id": "required when there is no headline, text or embed",
+                "embeds": "required when there is no headline, text or photo",
             },
         )
 
@@ -291,7 +297,7 @@ def update_entry(
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.is_public:
-            _check_publishable(entry.headline, entry.body, entry.embeds)
+            _check_publishable(entry.headline, entry.body, entry.image_id, entry.embeds)
             entry.edited_at = timezone.now()
         if correction is not None:
             entry.correction_note = correction
@@ -334,7 +340,7 @@ def _transition(
         was_public = entry.is_public
         now = timezone.now()
         if target == EntryStatus.PUBLISHED:
-            _check_publishable(entry.headline, entry.body, entry.embeds)
+            _check_publishable(entry.headline, entry.body, entry.image_id, entry.embeds)
             entry.published_at = now
             # Published early by hand: readers see the real time, not the planned one.
             entry.display_at = entry.display_at or now
@@ -438,7 +444,7 @@ def restore_entry(actor: Actor, entry: Entry) -> Entry:
         )
         entry.status = _RESTORED_AS.get(before or EntryStatus.DRAFT, EntryStatus.DRAFT)
         if entry.status == EntryStatus.PUBLISHED:
-            _check_publishable(entry.headline, entry.body, entry.embeds)
+            _check_publishable(entry.headline, entry.body, entry.image_id, entry.embeds)
             entry.published_at = entry.published_at or timezone.now()
             entry.display_at = entry.display_at or entry.published_at
         _bump(entry, user)

@@ -21,7 +21,7 @@ from bulletin.accounts.models import Membership, User
 from bulletin.accounts.permissions import Action, require, role_allows
 from bulletin.blogs import media, oembed, services
 from bulletin.blogs.models import Entry, EntryStatus, Media
-from bulletin.blogs.rendering import media_json
+from bulletin.blogs.rendering import entry_name, media_json
 from bulletin.desk import cards, drafts, finding, presence
 from bulletin.desk.access import (
     Desk,
@@ -81,6 +81,7 @@ def desk_lists(desk: Desk, csrf_token: str) -> dict[str, Any]:
         "stream": stream,
         "published_count": entries.filter(status=EntryStatus.PUBLISHED).count(),
         "key_points": list(desk.blog.key_points.all()),
+        "pinned_name": entry_name(pinned) if (pinned := desk.blog.pinned_entry) else "",
     }
 
 
