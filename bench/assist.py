@@ -6,7 +6,8 @@
    thresholds, and the key-point suggestions' extractive check.
 2. Speed, on one blog of N published entries (default 10,000) made from the set's sentences
    with names and numbers changed: CPU time of the work done per entry written (fingerprint,
-   bands, suggestions), the time of one similarity check per draft (p50/p99), and memory.
+   bands), of recomputing the suggestions when the desk next looks, the time of one similarity
+   check per draft (p50/p99), and memory.
 3. The quote figures of bench/assist_quotes.py, when that module is there.
 
     .venv/bin/python bench/assist.py [--entries 10000] [--drafts 300]
@@ -97,8 +98,8 @@ def setup_django() -> None:
 
 def quality() -> list[str]:
     from bulletin.accounts.models import User
-    from bulletin.assist import repeats
-    from bulletin.assist.models import DEFAULT_REPEAT_THRESHOLD, KeyPointSuggestion
+    from bulletin.assist import keypoints, repeats
+    from bulletin.assist.models import DEFAULT_REPEAT_THRESHOLD
     from bulletin.blogs import services
     from bulletin.blogs.fields import BlogFields, EntryFields
     from bulletin.blogs.models import Entry
@@ -143,7 +144,7 @@ def quality() -> list[str]:
             results.append((item.kind, item.kind == "R", [(s, n) for s, n in scores if True]))
             results[-1] = (item.kind + ":" + item.name, item.kind == "R", scores)
         texts = {pk: Entry.objects.get(pk=pk).body for pk in ids.values()}
-        for suggestion in KeyPointSuggestion.objects.filter(blog=blog):
+        for suggestion in keypoints.current(blog.pk):  # as the desk reads them
             if os.environ.get("BENCH_VERBOSE"):
                 print(f"  {blog.slug}: {suggestion.text} {suggestion.entry_ids}")
             suggested += 1
@@ -221,7 +222,7 @@ def speed(count: int, checks: int) -> list[str]:
     from django.db import connection
 
     from bulletin.accounts.models import User
-    from bulletin.assist import prints, repeats
+    from bulletin.assist import keypoints, prints, repeats
     from bulletin.blogs import services
     from bulletin.blogs.fields import BlogFields
     from bulletin.blogs.models import Entry, EntryStatus
@@ -257,6 +258,13 @@ def speed(count: int, checks: int) -> list[str]:
         prints.entry_written(sender=Entry, entry=entry)
         written.append(time.process_time() - began)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    # The suggestions: a write only marks them due; the desk's next look recomputes them.
+    recomputed: list[float] = []
+    for _ in range(20):
+        keypoints.mark_due(blog.pk)
+        began = time.process_time()
+        list(keypoints.current(blog.pk))
+        recomputed.append(time.process_time() - began)
     drafts = []
     for _ in range(checks):
         headline, paragraphs = rng.choice(pool)
@@ -273,7 +281,9 @@ def speed(count: int, checks: int) -> list[str]:
     return [
         f"speed: one blog of {rows} published entries ({connection.vendor}; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
-        f"  work per entry written (fingerprint, bands, suggestions), CPU: {spread(written)}",
+        f"  work per entry written (fingerprint, bands; suggestions marked due), CPU: "
+        f"{spread(written)}",
+        f"  suggestions recomputed at the desk's next look (20 looks), CPU: {spread(recomputed)}",
         f"  similarity check per draft ({checks} drafts), wall: {spread(wall)}; CPU: {spread(cpu)}",
         f"  memory: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
         f"(grew {grown / 1024:.0f} MB while writing {count} entries)",
